@@ -1,0 +1,190 @@
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import Cast, Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import Tag
+
+from catalog import ranking
+
+TRENDING_DAYS = 7
+
+
+class FrameworkQuerySet(models.QuerySet):
+    # Public sort keys -> order_by. Every order ends in a unique tie-breaker (seed rank,
+    # then name, then pk) so that pages never repeat or skip rows.
+    TIE_BREAK = (F("seed_rank").asc(nulls_last=True), "name", "pk")
+    SORTS = {
+        # Equal Wilson bounds happen in practice only at 0 (no up-votes): there the frameworks
+        # with fewer down-votes go first, so a down-vote is never invisible.
+        "top": ("-score", "downvotes"),
+        "trending": ("-trend",),
+        "rating": ("-bayes_rating", "-review_count"),
+        "reviews": ("-review_count",),
+        "newest": ("-created_at",),
+        "name": (),
+        "seed": (),
+    }
+    DEFAULT_SORT = "top"
+
+    def published(self):
+        """Only what curators have left visible."""
+        return self.filter(is_published=True)
+
+    def search(self, query: str):
+        """Frameworks whose name, description, drawbacks or a tag contain the text."""
+        query = query.strip()
+        if not query:
+            return self
+        tagged = Tag.objects.filter(
+            name__icontains=query,
+            taggit_taggeditem_items__object_id=OuterRef("pk"),
+            taggit_taggeditem_items__content_type__model="framework",
+        )
+        return self.filter(
+            Q(name__icontains=query)
+            | Q(description__icontains=query)
+            | Q(drawbacks__icontains=query)
+            | Exists(tagged)
+        )
+
+    def tagged(self, slug: str):
+        """Frameworks carrying the tag with this slug."""
+        return self.filter(tags__slug=slug)
+
+    def with_trend(self):
+        """Annotate `trend`: net votes cast or changed in the last TRENDING_DAYS days."""
+        since = timezone.now() - timezone.timedelta(days=TRENDING_DAYS)
+        return self.annotate(
+            trend=Coalesce(Sum("votes__value", filter=Q(votes__updated_at__gte=since)), 0)
+        )
+
+    def with_bayes_rating(self):
+        """Annotate `bayes_rating`: the Bayesian average of stars against the site-wide mean."""
+        totals = Framework.objects.published().aggregate(
+            stars=Coalesce(Sum("rating_sum"), 0), count=Coalesce(Sum("review_count"), 0)
+        )
+        prior_mean = totals["stars"] / totals["count"] if totals["count"] else 0.0
+        weight = ranking.PRIOR_WEIGHT
+        return self.annotate(
+            bayes_rating=(Value(weight * prior_mean) + Cast("rating_sum", models.FloatField()))
+            / (Value(float(weight)) + Cast("review_count", models.FloatField()))
+        )
+
+    def ranked(self, sort: str | None = None):
+        """Ordered by a public sort key (unknown keys fall back to `top`), tags prefetched."""
+        if sort not in self.SORTS:
+            sort = self.DEFAULT_SORT
+        qs = self
+        if sort == "trending":
+            qs = qs.with_trend()
+        elif sort == "rating":
+            qs = qs.with_bayes_rating()
+        tie_break = self.TIE_BREAK
+        if sort == "name":
+            tie_break = ("name", "pk")
+        return qs.order_by(*self.SORTS[sort], *tie_break).prefetch_related("tags")
+
+    def ahead_of(self, framework):
+        """Frameworks placed above this one under the default sort."""
+        same_score = Q(score=framework.score, downvotes__lt=framework.downvotes)
+        same_votes = Q(score=framework.score, downvotes=framework.downvotes)
+        if framework.seed_rank is None:
+            ties = same_votes & (Q(seed_rank__isnull=False) | Q(name__lt=framework.name))
+        else:
+            ties = same_votes & (
+                Q(seed_rank__lt=framework.seed_rank)
+                | Q(seed_rank=framework.seed_rank, name__lt=framework.name)
+            )
+        return self.filter(Q(score__gt=framework.score) | same_score | ties)
+
+
+class Framework(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        UNMAINTAINED = "unmaintained", _("unmaintained")
+        NOT_WEB_FRAMEWORK = "not-web-framework", _("not a web framework")
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    website = models.URLField(_("official site"), max_length=300)
+    description = models.TextField(_("description (pros)"))
+    drawbacks = models.TextField(_("drawbacks (cons)"), blank=True)
+    seed_rank = models.PositiveSmallIntegerField(
+        _("seed rank"),
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("Place in the original article (1–37); empty for frameworks added later."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("replaced by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaces",
+    )
+    is_published = models.BooleanField(_("published"), default=True)
+    tags = TaggableManager(_("tags"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # Community counters, kept by reviews.services in the same transaction as the rows behind
+    # them, and checked by `manage.py recount`.
+    upvotes = models.PositiveIntegerField(_("up-votes"), default=0, editable=False)
+    downvotes = models.PositiveIntegerField(_("down-votes"), default=0, editable=False)
+    score = models.FloatField(_("score"), default=0.0, editable=False)
+    review_count = models.PositiveIntegerField(_("reviews"), default=0, editable=False)
+    rating_sum = models.PositiveIntegerField(_("sum of stars"), default=0, editable=False)
+
+    objects = FrameworkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
+        ordering = [F("seed_rank").asc(nulls_last=True), "name"]
+        indexes = [
+            models.Index(
+                fields=["-score", "downvotes", "seed_rank", "name"], name="framework_top_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(seed_rank__isnull=True) | Q(seed_rank__gte=1),
+                name="framework_seed_rank_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:detail", kwargs={"slug": self.slug})
+
+    @property
+    def net_votes(self) -> int:
+        return self.upvotes - self.downvotes
+
+    @property
+    def vote_count(self) -> int:
+        return self.upvotes + self.downvotes
+
+    @property
+    def average_rating(self) -> float | None:
+        return ranking.raw_average(self.rating_sum, self.review_count)
+
+    @property
+    def summary(self) -> str:
+        """The first sentence of the seed description, for one-line rows."""
+        text = self.description.strip().split("\n", 1)[0]
+        for stop in ("。", ". "):
+            head, found, _rest = text.partition(stop)
+            if found and len(head) >= 8:
+                return head + stop.strip()
+        return text

@@ -1,0 +1,82 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.generic import TemplateView
+from taggit.models import Tag
+
+from catalog.filters import FrameworkFilterSet
+from catalog.models import Framework
+
+
+def _page(request, queryset):
+    """The requested page of a ranking; a wild page number is a 404, never a 500."""
+    paginator = Paginator(queryset, settings.RANKING_PAGE_SIZE)
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except Exception as exc:  # InvalidPage, or a number too large for the database
+        raise Http404(str(exc)) from exc
+
+
+def ranking(request):
+    filterset = FrameworkFilterSet(request.GET, queryset=Framework.objects.published())
+    page = _page(request, filterset.qs)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "catalog/ranking.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "frameworks": page.object_list,
+            "query": query.urlencode(),
+            "active_tag": Tag.objects.filter(slug=request.GET.get("tag", "")).first(),
+        },
+    )
+
+
+def detail(request, slug):
+    framework = get_object_or_404(
+        Framework.objects.published().select_related("replaced_by").prefetch_related("tags"),
+        slug=slug,
+    )
+    return render(
+        request,
+        "catalog/detail.html",
+        {
+            "framework": framework,
+            "framework_list": [framework],
+            "position": Framework.objects.published().ahead_of(framework).count() + 1,
+            "neighbour": Framework.objects.published().ahead_of(framework).ranked().last(),
+        },
+    )
+
+
+def tag_list(request):
+    tags = (
+        Tag.objects.filter(framework__is_published=True)
+        .annotate(count=Count("framework"))
+        .order_by("-count", "name")
+    )
+    return render(request, "catalog/tag_list.html", {"tags": tags})
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    frameworks = Framework.objects.published().tagged(tag.slug).ranked(request.GET.get("sort"))
+    page = _page(request, frameworks)
+    return render(
+        request,
+        "catalog/tag_detail.html",
+        {"tag": tag, "page": page, "frameworks": page.object_list},
+    )
+
+
+class AboutRankingView(TemplateView):
+    template_name = "catalog/about_ranking.html"
+
+
+def compare(request):
+    return render(request, "catalog/compare.html", {})

@@ -1,0 +1,94 @@
+"""Counters recomputed from the rows, for `manage.py recount` and the tests."""
+
+import math
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, IntegerField, Q, Sum
+from django.db.models.functions import Coalesce
+
+from catalog import ranking
+from catalog.models import Framework
+from reviews.models import Review
+
+PUBLISHED = Q(reviews__status=Review.Status.PUBLISHED)
+
+
+@dataclass(frozen=True)
+class Drift:
+    model: str
+    pk: int
+    label: str
+    field: str
+    stored: object
+    true: object
+
+
+def true_framework_counters():
+    """{pk: {field: value}} for every framework, from votes and published reviews."""
+    votes = Framework.objects.annotate(
+        true_up=Count("votes", filter=Q(votes__value=1)),
+        true_down=Count("votes", filter=Q(votes__value=-1)),
+    ).values_list("pk", "true_up", "true_down")
+    reviews = Framework.objects.annotate(
+        true_reviews=Count("reviews", filter=PUBLISHED),
+        true_stars=Coalesce(
+            Sum("reviews__rating", filter=PUBLISHED), 0, output_field=IntegerField()
+        ),
+    ).values_list("pk", "true_reviews", "true_stars")
+    counters = {
+        pk: {"upvotes": up, "downvotes": down, "score": ranking.wilson_lower_bound(up, down)}
+        for pk, up, down in votes
+    }
+    for pk, count, stars in reviews:
+        counters[pk].update(review_count=count, rating_sum=stars)
+    return counters
+
+
+def true_review_counters():
+    """{pk: {field: value}} for every review, from helpful votes and open reports."""
+    rows = Review.objects.annotate(
+        true_helpful=Count("helpful_votes", distinct=True),
+        true_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True), distinct=True),
+    ).values_list("pk", "true_helpful", "true_reports")
+    return {pk: {"helpful_count": h, "report_count": r} for pk, h, r in rows}
+
+
+def _differs(stored, true) -> bool:
+    if isinstance(true, float):
+        return not math.isclose(stored, true, rel_tol=1e-12, abs_tol=1e-12)
+    return stored != true
+
+
+def _drift(model, truth, label_field):
+    fields = sorted({f for values in truth.values() for f in values})
+    rows = model.objects.filter(pk__in=truth).values("pk", label_field, *fields)
+    return [
+        Drift(model.__name__, row["pk"], str(row[label_field]), field, row[field], true)
+        for row in rows
+        for field, true in truth[row["pk"]].items()
+        if _differs(row[field], true)
+    ]
+
+
+def counter_drift() -> list[Drift]:
+    """Every stored counter that differs from what the rows say."""
+    return _drift(Framework, true_framework_counters(), "slug") + _drift(
+        Review, true_review_counters(), "title"
+    )
+
+
+@transaction.atomic
+def recount_all() -> int:
+    """Rewrite every drifted counter from the rows; returns how many rows changed."""
+    # Lock the counted rows first so no service moves a counter between reading and writing.
+    list(Framework.objects.select_for_update().values_list("pk", flat=True))
+    list(Review.objects.select_for_update().values_list("pk", flat=True))
+    drift = counter_drift()
+    changes: dict[tuple[str, int], dict] = {}
+    for line in drift:
+        changes.setdefault((line.model, line.pk), {})[line.field] = line.true
+    models = {"Framework": Framework, "Review": Review}
+    for (model, pk), values in changes.items():
+        models[model].objects.select_for_update().filter(pk=pk).update(**values)
+    return len(changes)

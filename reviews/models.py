@@ -1,0 +1,190 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Framework
+
+
+class Vote(models.Model):
+    UP = 1
+    DOWN = -1
+    VALUES = {"up": UP, "down": DOWN, "clear": None}
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="framework_votes"
+    )
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="votes")
+    value = models.SmallIntegerField(_("value"), choices=[(UP, "+1"), (DOWN, "−1")])
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "framework"], name="vote_one_per_user"),
+            models.CheckConstraint(
+                condition=Q(value__in=[1, -1]), name="vote_value_plus_minus_one"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.value:+d} {self.framework}"
+
+
+class ReviewQuerySet(models.QuerySet):
+    SORTS = {
+        "helpful": ("-helpful_count", "-created_at", "-pk"),
+        "newest": ("-created_at", "-pk"),
+        "highest": ("-rating", "-helpful_count", "-created_at", "-pk"),
+        "lowest": ("rating", "-helpful_count", "-created_at", "-pk"),
+    }
+    DEFAULT_SORT = "helpful"
+
+    def published(self):
+        """Reviews that curators have not hidden, on published frameworks."""
+        return self.filter(status=Review.Status.PUBLISHED, framework__is_published=True)
+
+    def sorted(self, sort: str | None = None):
+        """Ordered by a public sort key (unknown keys fall back to most helpful)."""
+        return self.order_by(*self.SORTS.get(sort, self.SORTS[self.DEFAULT_SORT]))
+
+
+class Review(models.Model):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("published")
+        HIDDEN = "hidden", _("hidden")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
+    )
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="reviews")
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), choices=[(i, str(i)) for i in range(1, 6)]
+    )
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("review"), max_length=10_000, help_text=_("Markdown."))
+    body_html = models.TextField(editable=False, default="")
+    pros = models.TextField(_("pros"), max_length=2_000, blank=True)
+    cons = models.TextField(_("cons"), max_length=2_000, blank=True)
+    version_used = models.CharField(
+        _("version used"), max_length=30, blank=True, help_text=_("For example 5.2 or 2.x.")
+    )
+    switched_from = models.ForeignKey(
+        Framework,
+        verbose_name=_("switched from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviews_switched_away",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED
+    )
+    helpful_count = models.PositiveIntegerField(_("helpful"), default=0, editable=False)
+    report_count = models.PositiveIntegerField(_("open reports"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "framework"], name="review_one_per_user"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=~Q(switched_from=models.F("framework")),
+                name="review_switched_from_other",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["framework", "status", "-helpful_count"]),
+            models.Index(fields=["status", "-created_at"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"{self.framework.get_absolute_url()}#review-{self.pk}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class HelpfulVote(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="helpful_votes"
+    )
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="helpful_votes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("helpful vote")
+        verbose_name_plural = _("helpful votes")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "review"], name="helpful_one_per_user"),
+        ]
+
+
+class Report(models.Model):
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("spam")
+        OFFENSIVE = "offensive", _("offensive")
+        OFF_TOPIC = "off-topic", _("off-topic")
+        OTHER = "other", _("other")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports"
+    )
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    detail = models.TextField(_("details"), max_length=1_000, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "review"], name="report_one_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.review}"
+
+
+class ModerationAction(models.Model):
+    """A public line in the moderation log: a curator hid or restored a review."""
+
+    class Action(models.TextChoices):
+        HIDE = "hide", _("hidden")
+        RESTORE = "restore", _("restored")
+
+    review = models.ForeignKey(
+        Review, null=True, on_delete=models.SET_NULL, related_name="moderation_actions"
+    )
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="moderation_actions"
+    )
+    review_title = models.CharField(_("review title"), max_length=120)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    reason = models.CharField(_("public reason"), max_length=200, blank=True)
+    curator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("date"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("moderation action")
+        verbose_name_plural = _("moderation log")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.review_title}"

@@ -1,0 +1,187 @@
+"""Every write that touches a counter. One transaction each: the row change and the counters
+move together, so the numbers on the pages always equal the rows behind them.
+
+The framework row is locked (SELECT ... FOR UPDATE) before its counters change; on PostgreSQL
+that serialises concurrent writers of one framework, on SQLite the write transaction does.
+"""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from catalog import ranking
+from catalog.models import Framework
+from reviews.markup import render_markdown
+from reviews.models import HelpfulVote, ModerationAction, Report, Review, Vote
+
+
+class NotAllowed(Exception):
+    """The user may not do this to this object (e.g. mark their own review helpful)."""
+
+
+def _locked_framework(framework: Framework) -> Framework:
+    return Framework.objects.select_for_update().get(pk=framework.pk)
+
+
+def _save_score(framework: Framework) -> None:
+    framework.score = ranking.wilson_lower_bound(framework.upvotes, framework.downvotes)
+    framework.save(update_fields=["upvotes", "downvotes", "score"])
+
+
+@transaction.atomic
+def vote_cast(*, user, framework: Framework, value: int | None) -> Framework:
+    """Set the user's vote on the framework to +1, −1 or none; returns the framework, counted.
+
+    Repeating the same vote changes nothing; switching moves one vote from one side to the other.
+    """
+    if value not in (Vote.UP, Vote.DOWN, None):
+        raise ValueError(f"invalid vote value {value!r}")
+    framework = _locked_framework(framework)
+    vote = Vote.objects.filter(user=user, framework=framework).first()
+    old = vote.value if vote else None
+    if old == value:
+        return framework
+    if value is None:
+        vote.delete()
+    elif vote is None:
+        Vote.objects.create(user=user, framework=framework, value=value)
+    else:
+        vote.value = value
+        vote.save(update_fields=["value", "updated_at"])
+    framework.upvotes += (value == Vote.UP) - (old == Vote.UP)
+    framework.downvotes += (value == Vote.DOWN) - (old == Vote.DOWN)
+    _save_score(framework)
+    return framework
+
+
+def _move_review_counters(framework: Framework, *, count: int, stars: int) -> None:
+    if count or stars:
+        Framework.objects.filter(pk=framework.pk).update(
+            review_count=F("review_count") + count, rating_sum=F("rating_sum") + stars
+        )
+
+
+@transaction.atomic
+def review_save(
+    *,
+    user,
+    framework: Framework,
+    rating: int,
+    title: str,
+    body: str,
+    pros: str = "",
+    cons: str = "",
+    version_used: str = "",
+    switched_from: Framework | None = None,
+) -> Review:
+    """Create the user's review of the framework or edit it in place; counters follow."""
+    framework = _locked_framework(framework)
+    review = Review.objects.select_for_update().filter(user=user, framework=framework).first()
+    was_counted = review is not None and review.is_published
+    old_rating = review.rating if was_counted else 0
+    if review is None:
+        review = Review(user=user, framework=framework)
+    review.rating = rating
+    review.title = title
+    review.body = body
+    review.body_html = render_markdown(body)
+    review.pros = pros
+    review.cons = cons
+    review.version_used = version_used
+    review.switched_from = switched_from
+    review.save()
+    if review.is_published:
+        _move_review_counters(framework, count=0 if was_counted else 1, stars=rating - old_rating)
+    return review
+
+
+@transaction.atomic
+def review_delete(*, review: Review) -> None:
+    """Delete a review (its helpful votes and reports go with it); counters follow."""
+    framework = _locked_framework(review.framework)
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.is_published:
+        _move_review_counters(framework, count=-1, stars=-review.rating)
+    review.delete()
+
+
+@transaction.atomic
+def review_hide(*, review: Review, curator, reason: str) -> bool:
+    """Hide a published review from every public page and counter; logs it publicly."""
+    framework = _locked_framework(review.framework)
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if not review.is_published:
+        return False
+    review.status = Review.Status.HIDDEN
+    review.save(update_fields=["status", "updated_at"])
+    _move_review_counters(framework, count=-1, stars=-review.rating)
+    ModerationAction.objects.create(
+        review=review,
+        framework=framework,
+        review_title=review.title,
+        action=ModerationAction.Action.HIDE,
+        reason=reason,
+        curator=curator,
+    )
+    return True
+
+
+@transaction.atomic
+def review_restore(*, review: Review, curator, reason: str = "") -> bool:
+    """Bring a hidden review back, intact; logs it publicly."""
+    framework = _locked_framework(review.framework)
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.is_published:
+        return False
+    review.status = Review.Status.PUBLISHED
+    review.save(update_fields=["status", "updated_at"])
+    _move_review_counters(framework, count=1, stars=review.rating)
+    ModerationAction.objects.create(
+        review=review,
+        framework=framework,
+        review_title=review.title,
+        action=ModerationAction.Action.RESTORE,
+        reason=reason,
+        curator=curator,
+    )
+    return True
+
+
+@transaction.atomic
+def helpful_toggle(*, user, review: Review) -> Review:
+    """Mark the review helpful for the user, or take the mark back; returns the review, counted."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.user_id == user.pk:
+        raise NotAllowed("You cannot mark your own review helpful.")
+    deleted, _ = HelpfulVote.objects.filter(user=user, review=review).delete()
+    if deleted:
+        review.helpful_count = F("helpful_count") - 1
+    else:
+        HelpfulVote.objects.create(user=user, review=review)
+        review.helpful_count = F("helpful_count") + 1
+    review.save(update_fields=["helpful_count"])
+    review.refresh_from_db(fields=["helpful_count"])
+    return review
+
+
+@transaction.atomic
+def report_create(*, user, review: Review, reason: str, detail: str = "") -> tuple[Report, bool]:
+    """File the user's report on a review, once; returns (report, created)."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.user_id == user.pk:
+        raise NotAllowed("You cannot report your own review.")
+    report = Report.objects.filter(user=user, review=review).first()
+    if report is not None:
+        return report, False
+    report = Report.objects.create(user=user, review=review, reason=reason, detail=detail)
+    Review.objects.filter(pk=review.pk).update(report_count=F("report_count") + 1)
+    return report, True
+
+
+@transaction.atomic
+def reports_clear(*, review: Review) -> int:
+    """Mark the review's open reports resolved; returns how many were open."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    resolved = review.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+    Review.objects.filter(pk=review.pk).update(report_count=0)
+    return resolved

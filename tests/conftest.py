@@ -1,0 +1,26 @@
+import pytest
+from django.core.management import call_command
+
+from catalog.models import Framework
+
+
+@pytest.fixture(autouse=True)
+def _fast_test_settings(settings):
+    """Test-only speed-ups: a fast password hasher and a private local-memory cache."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def seeded(db):
+    """The site's seed: all 37 frameworks from fixtures/frameworks.json."""
+    call_command("load_seed", stdout=open("/dev/null", "w"))
+    return Framework.objects.all()
+
+
+@pytest.fixture
+def en(client):
+    """A client that asks for English."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client

@@ -1,0 +1,73 @@
+import factory
+from django.contrib.auth import get_user_model
+
+from catalog.models import Framework
+from reviews.markup import render_markdown
+from reviews.models import HelpfulVote, Report, Review, Vote
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("correct-horse-battery")
+
+
+class FrameworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Framework
+
+    name = factory.Sequence(lambda n: f"Framework {n}")
+    slug = factory.Sequence(lambda n: f"framework-{n}")
+    website = factory.LazyAttribute(lambda o: f"https://{o.slug}.example.org/")
+    description = "一个 Python Web 框架。A Python web framework."
+    drawbacks = "中文文档匮乏。"
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.set(extracted)
+
+
+class VoteFactory(factory.django.DjangoModelFactory):
+    """A raw vote row: counters are NOT updated (use reviews.services.vote_cast for that)."""
+
+    class Meta:
+        model = Vote
+
+    user = factory.SubFactory(UserFactory)
+    framework = factory.SubFactory(FrameworkFactory)
+    value = Vote.UP
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """A raw review row: counters are NOT updated (use reviews.services.review_save for that)."""
+
+    class Meta:
+        model = Review
+
+    user = factory.SubFactory(UserFactory)
+    framework = factory.SubFactory(FrameworkFactory)
+    rating = 4
+    title = factory.Sequence(lambda n: f"Review {n}")
+    body = "Works **well** for us."
+    body_html = factory.LazyAttribute(lambda o: render_markdown(o.body))
+
+
+class HelpfulVoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HelpfulVote
+
+    user = factory.SubFactory(UserFactory)
+    review = factory.SubFactory(ReviewFactory)
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Report
+
+    user = factory.SubFactory(UserFactory)
+    review = factory.SubFactory(ReviewFactory)
+    reason = Report.Reason.SPAM
