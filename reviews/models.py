@@ -132,6 +132,9 @@ class HelpfulVote(models.Model):
             models.UniqueConstraint(fields=["user", "review"], name="helpful_one_per_user"),
         ]
 
+    def __str__(self):
+        return f"{self.user} → {self.review}"
+
 
 class Report(models.Model):
     class Reason(models.TextChoices):

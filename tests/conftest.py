@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -15,7 +17,7 @@ def _fast_test_settings(settings):
 @pytest.fixture
 def seeded(db):
     """The site's seed: all 37 frameworks from fixtures/frameworks.json."""
-    call_command("load_seed", stdout=open("/dev/null", "w"))
+    call_command("load_seed", stdout=io.StringIO())
     return Framework.objects.all()
 
 

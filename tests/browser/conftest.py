@@ -1,4 +1,4 @@
-"""Browser tests: Playwright for Python driving a real Chromium against pytest-django's live_server."""
+"""Browser tests: Playwright for Python driving a real Chromium against the live_server."""
 
 import os
 import re
