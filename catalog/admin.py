@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Framework
@@ -41,6 +42,7 @@ class FrameworkAdmin(admin.ModelAdmin):
         ),
     )
     ordering = ("seed_rank", "name")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")

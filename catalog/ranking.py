@@ -1,6 +1,7 @@
 """The ranking's formulas: pure functions, shared by the services, the pages and `recount`."""
 
 import math
+from dataclasses import dataclass
 
 Z = 1.96  # 95% confidence
 PRIOR_WEIGHT = (
@@ -11,7 +12,9 @@ PRIOR_WEIGHT = (
 def wilson_lower_bound(upvotes: int, downvotes: int, z: float = Z) -> float:
     """Lower bound of the Wilson score interval for the share of up-votes; 0 with no votes."""
     n = upvotes + downvotes
-    if n <= 0:
+    # Exactly 0 without up-votes: the float formula leaves ±1e-17 there, which would order
+    # frameworks with only down-votes by rounding noise instead of by their down-votes.
+    if n <= 0 or upvotes <= 0:
         return 0.0
     p = upvotes / n
     centre = p + z * z / (2 * n)
@@ -46,9 +49,9 @@ def upvotes_to_pass(
         return None
     low, high = 1, 1
     while wilson_lower_bound(upvotes + high, downvotes) <= target:
-        high *= 2
-        if high > limit:
+        if high >= limit:
             return None
+        high = min(high * 2, limit)
     while low < high:
         mid = (low + high) // 2
         if wilson_lower_bound(upvotes + mid, downvotes) > target:
@@ -56,3 +59,45 @@ def upvotes_to_pass(
         else:
             low = mid + 1
     return low
+
+
+@dataclass(frozen=True)
+class RankReason:
+    """Where a framework stands under the default sort, and what it would take to climb."""
+
+    position: int
+    upvotes: int
+    downvotes: int
+    score: float
+    neighbour_score: float | None = None  # the framework just above; None at the top
+    upvotes_needed: int | None = None  # to pass it; None at the top or when out of reach
+
+    @property
+    def has_votes(self) -> bool:
+        return self.upvotes + self.downvotes > 0
+
+    @property
+    def is_tied(self) -> bool:
+        """Level with the neighbour above, which is placed first by the tie-break."""
+        return self.neighbour_score is not None and self.neighbour_score == self.score
+
+    @property
+    def out_of_reach(self) -> bool:
+        return self.neighbour_score is not None and self.upvotes_needed is None
+
+
+def why_rank(
+    *, position: int, upvotes: int, downvotes: int, neighbour_votes: tuple[int, int] | None
+) -> RankReason:
+    """Explain a place in the default order from its votes and the votes of the one above.
+
+    The neighbour is above by a higher score or, at an equal score, by the tie-break (fewer
+    down-votes, then the article's order, then the name). Extra up-votes leave the tie-break as
+    it is, so passing the neighbour always takes a strictly higher score.
+    """
+    score = wilson_lower_bound(upvotes, downvotes)
+    if neighbour_votes is None:
+        return RankReason(position, upvotes, downvotes, score)
+    target = wilson_lower_bound(*neighbour_votes)
+    needed = upvotes_to_pass(upvotes, downvotes, target)
+    return RankReason(position, upvotes, downvotes, score, target, needed)

@@ -8,16 +8,20 @@ from catalog.seed import FIXTURE_PATH, load_fixture
 class Command(BaseCommand):
     help = (
         f"Add the seed frameworks from {FIXTURE_PATH.name} that are missing. Never overwrites a "
-        "framework that exists (matched by slug), so curators' edits and counters survive."
+        "framework that exists (matched by slug, name or seed rank), so curators' edits and "
+        "counters survive."
     )
 
     @transaction.atomic
     def handle(self, *args, **options):
         entries = load_fixture()
-        existing = set(Framework.objects.values_list("slug", flat=True))
+        # A curator may have renamed a seed framework or changed its slug: any one of its unique
+        # fields already taken means it is present, and adding it again would break the constraint.
+        unique = ("slug", "name", "seed_rank")
+        taken = {item for row in Framework.objects.values(*unique) for item in row.items()}
         added = {}
         for entry in entries:
-            if entry["slug"] in existing:
+            if taken.intersection((field, entry[field]) for field in unique):
                 continue
             framework = Framework.objects.create(
                 name=entry["name"],

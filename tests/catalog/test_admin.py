@@ -1,0 +1,143 @@
+import pytest
+
+from catalog.models import Framework
+from tests.factories import FrameworkFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/catalog/framework/"
+
+
+def change_url(framework) -> str:
+    return f"{CHANGELIST}{framework.pk}/change/"
+
+
+def form_data(framework, **changes) -> dict:
+    """What the change form posts for this framework, with some fields changed."""
+    data = {
+        "name": framework.name,
+        "slug": framework.slug,
+        "website": framework.website,
+        "tags": ", ".join(framework.tags.names()),
+        "description": framework.description,
+        "drawbacks": framework.drawbacks,
+        "seed_rank": framework.seed_rank or "",
+        "status": framework.status,
+        "replaced_by": framework.replaced_by_id or "",
+        "_save": "Save",
+    }
+    if framework.is_published:
+        data["is_published"] = "on"
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+@pytest.fixture
+def frameworks():
+    flask = FrameworkFactory(name="Flask", slug="flask", seed_rank=2, tags=["microframework"])
+    FrameworkFactory(name="Django", slug="django", seed_rank=1, tags=["full-stack"])
+    FrameworkFactory(name="Hidden", slug="hidden", is_published=False, tags=["microframework"])
+    Framework.objects.filter(pk=flask.pk).update(upvotes=4, downvotes=1, score=0.3755)
+    flask.refresh_from_db()
+    return flask
+
+
+def listed(response) -> set[str]:
+    return {str(framework) for framework in response.context["cl"].result_list}
+
+
+def test_changelist_lists_every_framework_with_counters(admin_client, frameworks):
+    response = admin_client.get(CHANGELIST)
+    assert response.status_code == 200
+    assert listed(response) == {"Flask", "Django", "Hidden"}
+    content = response.content.decode()
+    for column in ("column-seed_rank", "column-is_published", "column-upvotes", "column-score"):
+        assert column in content
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("tags__name=microframework", {"Flask", "Hidden"}),
+        ("is_published__exact=0", {"Hidden"}),
+        ("is_published__exact=1&tags__name=microframework", {"Flask"}),
+        ("q=djan", {"Django"}),
+        ("q=microframework", {"Flask", "Hidden"}),
+    ],
+)
+def test_changelist_filters_and_search(admin_client, frameworks, query, expected):
+    response = admin_client.get(f"{CHANGELIST}?{query}")
+    assert response.status_code == 200
+    assert listed(response) == expected
+
+
+def test_change_form_opens_with_counters_read_only(admin_client, frameworks):
+    response = admin_client.get(change_url(frameworks))
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "name" in form.fields and "tags" in form.fields
+    for counter in ("upvotes", "downvotes", "score", "review_count", "rating_sum"):
+        assert counter not in form.fields
+    assert 'name="upvotes"' not in response.content.decode()
+
+
+def test_add_form_prepopulates_the_slug_from_the_name(admin_client, db):
+    response = admin_client.get(f"{CHANGELIST}add/")
+    assert response.status_code == 200
+    assert response.context["prepopulated_fields"][0]["field"].name == "slug"
+    assert [f.name for f in response.context["prepopulated_fields"][0]["dependencies"]] == ["name"]
+
+
+def test_curator_adds_a_framework_with_an_https_site(admin_client, db):
+    data = {
+        "name": "Litestar",
+        "slug": "litestar",
+        "website": "litestar.dev",
+        "tags": "async, ASGI",
+        "description": "快。",
+        "status": "active",
+        "is_published": "on",
+    }
+    response = admin_client.post(f"{CHANGELIST}add/", data)
+    assert response.status_code == 302
+    litestar = Framework.objects.get(slug="litestar")
+    assert litestar.website == "https://litestar.dev"
+    assert litestar.seed_rank is None
+    assert sorted(litestar.tags.names()) == ["ASGI", "async"]
+
+
+def test_curator_edits_text_and_tags_but_not_counters(admin_client, frameworks):
+    data = form_data(
+        frameworks,
+        description="Edited.",
+        tags="microframework, WSGI",
+        upvotes="999",
+        downvotes="0",
+        score="1.0",
+        review_count="50",
+        rating_sum="250",
+    )
+    response = admin_client.post(change_url(frameworks), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    frameworks.refresh_from_db()
+    assert frameworks.description == "Edited."
+    assert sorted(frameworks.tags.names()) == ["WSGI", "microframework"]
+    assert (frameworks.upvotes, frameworks.downvotes, frameworks.score) == (4, 1, 0.3755)
+    assert (frameworks.review_count, frameworks.rating_sum) == (0, 0)
+
+
+def test_unpublishing_in_the_admin_hides_the_framework_from_the_site(admin_client, en, frameworks):
+    assert "Flask" in en.get("/").content.decode()
+    response = admin_client.post(change_url(frameworks), form_data(frameworks, is_published=None))
+    assert response.status_code == 302
+    frameworks.refresh_from_db()
+    assert not frameworks.is_published
+    assert Framework.objects.filter(pk=frameworks.pk).exists()
+    assert "/frameworks/flask/" not in en.get("/").content.decode()
+    assert en.get("/frameworks/flask/").status_code == 404
+
+
+def test_anonymous_visitors_cannot_open_the_admin(client, frameworks):
+    response = client.get(CHANGELIST)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

@@ -1,0 +1,367 @@
+import pytest
+from django.utils import timezone
+
+from catalog import ranking
+from catalog.models import TRENDING_DAYS, Framework, FrameworkQuerySet
+from catalog.seed import load_fixture
+from reviews.models import Vote
+from tests.factories import FrameworkFactory, VoteFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def set_votes(framework, up, down):
+    """Counters as reviews.services would leave them."""
+    Framework.objects.filter(pk=framework.pk).update(
+        upvotes=up, downvotes=down, score=ranking.wilson_lower_bound(up, down)
+    )
+
+
+def set_reviews(framework, count, stars):
+    Framework.objects.filter(pk=framework.pk).update(review_count=count, rating_sum=stars)
+
+
+def names(queryset):
+    return [framework.name for framework in queryset]
+
+
+# published()
+
+
+def test_published_leaves_out_unpublished_frameworks():
+    FrameworkFactory(name="Shown")
+    FrameworkFactory(name="Hidden", is_published=False)
+    assert names(Framework.objects.published()) == ["Shown"]
+
+
+# search()
+
+
+def matches_in_fixture(query: str) -> list[str]:
+    """The seed entries containing the text, found in plain Python, in the article's order."""
+    query = query.lower()
+    return [
+        entry["name"]
+        for entry in load_fixture()
+        if any(
+            query in text.lower()
+            for text in (entry["name"], entry["description"], entry["drawbacks"], *entry["tags"])
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "must_find"),
+    [("微框架", "Flask"), ("异步", "Tornado"), ("flask", "Flask"), ("websocket", "Starlette")],
+)
+def test_search_over_the_seed_finds_what_the_text_says(seeded, query, must_find):
+    found = names(Framework.objects.search(query).ranked("seed"))
+    assert found == matches_in_fixture(query)
+    assert must_find in found
+    assert len(found) < 37
+
+
+def test_search_matches_the_name():
+    FrameworkFactory(name="Sanic", description="快。", drawbacks="")
+    FrameworkFactory(name="Other", description="慢。", drawbacks="")
+    assert names(Framework.objects.search("sanic")) == ["Sanic"]
+
+
+def test_search_matches_the_description():
+    FrameworkFactory(name="A", description="基于异步网络功能库的 Web 开发框架。")
+    FrameworkFactory(name="B", description="同步框架。")
+    assert names(Framework.objects.search("异步")) == ["A"]
+
+
+def test_search_matches_the_drawbacks():
+    FrameworkFactory(name="A", drawbacks="中文文档匮乏。")
+    FrameworkFactory(name="B", drawbacks="社区很小。")
+    assert names(Framework.objects.search("社区")) == ["B"]
+
+
+def test_search_matches_tag_names():
+    FrameworkFactory(name="A", tags=["WebSocket"])
+    FrameworkFactory(name="B", tags=["WSGI"])
+    assert names(Framework.objects.search("websock")) == ["A"]
+
+
+def test_search_is_case_insensitive_for_latin_text():
+    FrameworkFactory(name="FastAPI", description="A modern API framework.")
+    assert names(Framework.objects.search("fastapi")) == ["FastAPI"]
+    assert names(Framework.objects.search("MODERN")) == ["FastAPI"]
+
+
+def test_search_returns_each_framework_once_when_several_fields_match():
+    FrameworkFactory(
+        name="Async One",
+        description="async everywhere",
+        drawbacks="async only",
+        tags=["async", "async-io", "ASGI async"],
+    )
+    assert names(Framework.objects.search("async")) == ["Async One"]
+    assert Framework.objects.search("async").count() == 1
+
+
+def test_blank_search_changes_nothing():
+    FrameworkFactory.create_batch(3)
+    assert Framework.objects.search("   ").count() == 3
+
+
+def test_search_finds_nothing_for_unknown_text():
+    FrameworkFactory()
+    assert not Framework.objects.search("没有这个词").exists()
+
+
+# tagged()
+
+
+def test_tagged_keeps_frameworks_with_the_tag_slug():
+    FrameworkFactory(name="A", tags=["REST API", "async"])
+    FrameworkFactory(name="B", tags=["async"])
+    FrameworkFactory(name="C")
+    assert names(Framework.objects.tagged("rest-api")) == ["A"]
+    assert names(Framework.objects.tagged("async").ranked("name")) == ["A", "B"]
+    assert not Framework.objects.tagged("no-such-tag").exists()
+
+
+# ranked()
+
+
+def test_top_with_no_votes_is_exactly_the_articles_order(seeded):
+    expected = [entry["name"] for entry in sorted(load_fixture(), key=lambda e: e["seed_rank"])]
+    assert names(Framework.objects.published().ranked("top")) == expected
+    assert names(Framework.objects.published().ranked()) == expected
+
+
+@pytest.mark.parametrize("sort", [None, "", "bogus", "-score", "TOP"])
+def test_unknown_sort_falls_back_to_top(sort):
+    low = FrameworkFactory(name="Low", seed_rank=1)
+    high = FrameworkFactory(name="High", seed_rank=2)
+    set_votes(high, 3, 0)
+    set_votes(low, 0, 1)
+    assert names(Framework.objects.ranked(sort)) == names(Framework.objects.ranked("top"))
+    assert names(Framework.objects.ranked(sort)) == ["High", "Low"]
+
+
+def test_top_orders_by_wilson_score():
+    lone = FrameworkFactory(name="Lone", seed_rank=1)
+    split = FrameworkFactory(name="Split", seed_rank=2)
+    liked = FrameworkFactory(name="Liked", seed_rank=3)
+    FrameworkFactory(name="Unvoted", seed_rank=4)
+    set_votes(lone, 1, 0)
+    set_votes(split, 50, 50)
+    set_votes(liked, 5, 1)
+    assert names(Framework.objects.ranked("top")) == ["Liked", "Split", "Lone", "Unvoted"]
+
+
+def test_top_puts_fewer_down_votes_first_among_zero_scores():
+    FrameworkFactory(name="One down", seed_rank=1)
+    FrameworkFactory(name="Eleven down", seed_rank=2)
+    FrameworkFactory(name="No votes", seed_rank=3)
+    set_votes(Framework.objects.get(name="One down"), 0, 1)
+    set_votes(Framework.objects.get(name="Eleven down"), 0, 11)
+    assert names(Framework.objects.ranked("top")) == ["No votes", "One down", "Eleven down"]
+
+
+SORTS = list(FrameworkQuerySet.SORTS)
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_every_sort_breaks_ties_by_seed_rank_then_name_unranked_last(sort):
+    for name, seed_rank in [("Zed", None), ("Abe", None), ("Second", 2), ("First", 1)]:
+        FrameworkFactory(name=name, seed_rank=seed_rank)
+    expected = (
+        ["Abe", "First", "Second", "Zed"]
+        if sort == "name"
+        else [
+            "First",
+            "Second",
+            "Abe",
+            "Zed",
+        ]
+    )
+    if sort == "newest":
+        Framework.objects.update(created_at=timezone.now())
+    assert names(Framework.objects.ranked(sort)) == expected
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_every_sort_ends_in_a_unique_tie_break(sort):
+    order = Framework.objects.ranked(sort).query.order_by
+    assert order[-1] == "pk"
+
+
+def test_equal_scores_are_ordered_by_seed_rank_then_name():
+    a = FrameworkFactory(name="Beta", seed_rank=9)
+    b = FrameworkFactory(name="Alpha", seed_rank=None)
+    c = FrameworkFactory(name="Gamma", seed_rank=3)
+    for framework in (a, b, c):
+        set_votes(framework, 4, 1)
+    assert names(Framework.objects.ranked("top")) == ["Gamma", "Beta", "Alpha"]
+
+
+def test_seed_sort_ignores_votes():
+    first = FrameworkFactory(name="First", seed_rank=1)
+    second = FrameworkFactory(name="Second", seed_rank=2)
+    set_votes(second, 10, 0)
+    set_votes(first, 0, 10)
+    assert names(Framework.objects.ranked("seed")) == ["First", "Second"]
+
+
+def test_name_sort_is_alphabetical():
+    for name, rank in [("Quart", 26), ("Bottle", 10), ("Django", 1)]:
+        FrameworkFactory(name=name, seed_rank=rank)
+    assert names(Framework.objects.ranked("name")) == ["Bottle", "Django", "Quart"]
+
+
+def test_newest_sort_puts_recently_added_first():
+    old = FrameworkFactory(name="Old", seed_rank=1)
+    FrameworkFactory(name="New", seed_rank=2)
+    Framework.objects.filter(pk=old.pk).update(created_at=timezone.now() - timezone.timedelta(1))
+    assert names(Framework.objects.ranked("newest")) == ["New", "Old"]
+
+
+def test_trending_counts_only_votes_of_the_last_week():
+    steady = FrameworkFactory(name="Steady", seed_rank=1)
+    rising = FrameworkFactory(name="Rising", seed_rank=2)
+    falling = FrameworkFactory(name="Falling", seed_rank=3)
+    FrameworkFactory(name="Quiet", seed_rank=4)
+    old_votes = VoteFactory.create_batch(5, framework=steady)
+    VoteFactory.create_batch(2, framework=rising)
+    VoteFactory.create_batch(3, framework=falling, value=Vote.DOWN)
+    VoteFactory(framework=falling)
+    long_ago = timezone.now() - timezone.timedelta(days=TRENDING_DAYS, hours=1)
+    Vote.objects.filter(pk__in=[vote.pk for vote in old_votes]).update(updated_at=long_ago)
+
+    ranked = Framework.objects.ranked("trending")
+    assert names(ranked) == ["Rising", "Steady", "Quiet", "Falling"]
+    assert {f.name: f.trend for f in ranked} == {
+        "Rising": 2,
+        "Steady": 0,
+        "Quiet": 0,
+        "Falling": -2,
+    }
+
+
+def test_trending_counts_a_recently_changed_vote():
+    framework = FrameworkFactory(name="Changed", seed_rank=2)
+    FrameworkFactory(name="Other", seed_rank=1)
+    vote = VoteFactory(framework=framework)
+    Vote.objects.filter(pk=vote.pk).update(
+        created_at=timezone.now() - timezone.timedelta(days=30),
+        updated_at=timezone.now() - timezone.timedelta(days=1),
+    )
+    assert names(Framework.objects.ranked("trending")) == ["Changed", "Other"]
+
+
+def test_trending_is_not_inflated_by_tags():
+    framework = FrameworkFactory(name="Tagged", tags=["async", "ASGI", "WebSocket"])
+    VoteFactory.create_batch(2, framework=framework)
+    ranked = Framework.objects.tagged("async").search("Tagged").ranked("trending")
+    assert [f.trend for f in ranked] == [2]
+
+
+def test_rating_sort_is_the_bayesian_average():
+    one_five = FrameworkFactory(name="One five-star", seed_rank=1)
+    many_good = FrameworkFactory(name="Forty good", seed_rank=2)
+    poor = FrameworkFactory(name="Poor", seed_rank=3)
+    FrameworkFactory(name="Unreviewed", seed_rank=4)
+    set_reviews(one_five, 1, 5)
+    set_reviews(many_good, 40, 184)
+    set_reviews(poor, 4, 4)
+
+    ranked = list(Framework.objects.ranked("rating"))
+    assert names(ranked) == ["Forty good", "One five-star", "Unreviewed", "Poor"]
+    prior_mean = (5 + 184 + 4) / (1 + 40 + 4)
+    for framework in ranked:
+        assert framework.bayes_rating == pytest.approx(
+            ranking.bayesian_average(framework.rating_sum, framework.review_count, prior_mean)
+        )
+
+
+def test_rating_prior_mean_ignores_unpublished_frameworks():
+    shown = FrameworkFactory(name="Shown")
+    hidden = FrameworkFactory(name="Hidden", is_published=False)
+    set_reviews(shown, 2, 8)
+    set_reviews(hidden, 10, 10)
+    framework = Framework.objects.published().ranked("rating").get()
+    assert framework.bayes_rating == pytest.approx(ranking.bayesian_average(8, 2, 4.0))
+
+
+def test_rating_sort_without_any_review_keeps_the_tie_break():
+    FrameworkFactory(name="B", seed_rank=2)
+    FrameworkFactory(name="A", seed_rank=1)
+    assert names(Framework.objects.ranked("rating")) == ["A", "B"]
+
+
+def test_reviews_sort_puts_the_most_reviewed_first():
+    few = FrameworkFactory(name="Few", seed_rank=1)
+    many = FrameworkFactory(name="Many", seed_rank=2)
+    FrameworkFactory(name="None", seed_rank=3)
+    set_reviews(few, 1, 5)
+    set_reviews(many, 3, 6)
+    assert names(Framework.objects.ranked("reviews")) == ["Many", "Few", "None"]
+
+
+def test_ranked_prefetches_tags(django_assert_num_queries):
+    FrameworkFactory(tags=["async"])
+    FrameworkFactory(tags=["WSGI", "sync"])
+    with django_assert_num_queries(2):
+        assert sorted(tag.name for f in Framework.objects.ranked() for tag in f.tags.all()) == [
+            "WSGI",
+            "async",
+            "sync",
+        ]
+
+
+# ahead_of()
+
+
+@pytest.fixture
+def small_catalog():
+    """Ties on purpose: equal scores, equal zero scores, unranked frameworks."""
+    rows = [
+        # name, seed_rank, up, down
+        ("Delta", 4, 5, 1),
+        ("Alpha", 1, 0, 0),
+        ("Bravo", 2, 5, 1),
+        ("Charlie", 3, 0, 2),
+        ("Echo", None, 5, 1),
+        ("Foxtrot", None, 0, 0),
+        ("Apple", None, 0, 0),
+        ("Golf", 7, 1, 0),
+        ("Hotel", 8, 0, 2),
+        ("India", None, 0, 1),
+        ("Juliet", 10, 50, 50),
+        ("Kilo", 11, 0, 11),
+    ]
+    for name, seed_rank, up, down in rows:
+        set_votes(FrameworkFactory(name=name, seed_rank=seed_rank), up, down)
+    FrameworkFactory(name="Unpublished", seed_rank=5, is_published=False)
+
+
+def test_ahead_of_agrees_with_the_ranked_order(small_catalog):
+    published = Framework.objects.published()
+    ordered = list(published.ranked("top"))
+    assert len(ordered) == 12
+    for position, framework in enumerate(ordered):
+        ahead = published.ahead_of(framework)
+        assert ahead.count() == position, framework.name
+        assert set(names(ahead)) == set(names(ordered[:position])), framework.name
+
+
+def test_small_catalog_ranked_order(small_catalog):
+    assert names(Framework.objects.published().ranked("top")) == [
+        "Bravo",
+        "Delta",
+        "Echo",
+        "Juliet",
+        "Golf",
+        "Alpha",
+        "Apple",
+        "Foxtrot",
+        "India",
+        "Charlie",
+        "Hotel",
+        "Kilo",
+    ]

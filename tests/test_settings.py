@@ -1,0 +1,96 @@
+"""config.settings read from the environment, each case in a fresh interpreter."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SETTINGS_VARIABLES = (
+    "DJANGO_ENV",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DJANGO_SETTINGS_MODULE",
+)
+REPORT = """
+import json
+import config.settings as s
+print(json.dumps({
+    "DEBUG": s.DEBUG,
+    "SECRET_KEY": s.SECRET_KEY,
+    "ALLOWED_HOSTS": s.ALLOWED_HOSTS,
+    "ENGINE": s.DATABASES["default"]["ENGINE"],
+    "NAME": str(s.DATABASES["default"]["NAME"]),
+    "CACHE": s.CACHES["default"]["BACKEND"],
+    "CACHE_LOCATION": s.CACHES["default"].get("LOCATION", ""),
+}))
+"""
+
+
+def import_settings(**variables) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
+    env.update(variables)
+    return subprocess.run(
+        [sys.executable, "-c", REPORT],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def settings_with(**variables) -> dict:
+    result = import_settings(**variables)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = import_settings(DJANGO_ENV="production")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_an_empty_secret_key():
+    result = import_settings(DJANGO_ENV="production", SECRET_KEY="")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+
+
+def test_production_with_a_secret_key_starts_without_debug():
+    settings = settings_with(
+        DJANGO_ENV="production", SECRET_KEY="s3cret-from-the-env", ALLOWED_HOSTS="example.org"
+    )
+    assert settings["DEBUG"] is False
+    assert settings["SECRET_KEY"] == "s3cret-from-the-env"
+    assert settings["ALLOWED_HOSTS"] == ["example.org"]
+
+
+def test_development_defaults_to_debug_on_an_embedded_sqlite_file():
+    settings = settings_with()
+    assert settings["DEBUG"] is True
+    assert settings["ENGINE"] == "django.db.backends.sqlite3"
+    assert settings["NAME"] == str(BASE_DIR / "db.sqlite3")
+    assert settings["CACHE"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_debug_can_be_switched_off_in_development():
+    assert settings_with(DEBUG="false")["DEBUG"] is False
+
+
+def test_database_url_selects_postgresql():
+    settings = settings_with(DATABASE_URL="postgres://user:pw@db.example.org:5432/pywebrank")
+    assert settings["ENGINE"] == "django.db.backends.postgresql"
+    assert settings["NAME"] == "pywebrank"
+
+
+def test_redis_url_selects_the_redis_cache():
+    settings = settings_with(REDIS_URL="redis://cache.example.org:6379/1")
+    assert settings["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings["CACHE_LOCATION"] == "redis://cache.example.org:6379/1"
