@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 class SignupForm(UserCreationForm):
     email = forms.EmailField(
-        label=_("Email (optional)"),
+        label=_("Email"),
         required=False,
         help_text=_("Only used to reset a forgotten password."),
     )

@@ -1,27 +1,83 @@
 """Project-level views: sign-up and the plain-text endpoints."""
 
+import logging
+
+from django.contrib import messages
 from django.contrib.auth import login
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.generic import CreateView
 
 from config.forms import SignupForm
 
+logger = logging.getLogger(__name__)
+
+# Crawlers stay out of curation, accounts, the API (same data as the pages, throttled) and every
+# POST endpoint.
+ROBOTS_DISALLOW = [
+    "/admin/",
+    "/accounts/",
+    "/i18n/",
+    "/api/",
+    "/frameworks/*/vote/",
+    "/frameworks/*/review/",
+    "/reviews/",
+]
+
 
 class SignupView(CreateView):
+    """Create an account, log it in and go back to `next` (a safe one) or the ranking."""
+
     form_class = SignupForm
     template_name = "registration/signup.html"
 
     def form_valid(self, form):
         response = super().form_valid(form)
         login(self.request, self.object, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            self.request, _("Welcome, %(name)s! You can vote now.") % {"name": self.object}
+        )
         return response
 
+    def _next(self) -> str:
+        url = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        safe = url_has_allowed_host_and_scheme(
+            url, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        )
+        return url if safe else ""
+
     def get_success_url(self):
-        url = self.request.POST.get("next") or self.request.GET.get("next")
-        if url and url_has_allowed_host_and_scheme(url, allowed_hosts={self.request.get_host()}):
-            return url
-        return reverse("catalog:ranking")
+        return self._next() or reverse("catalog:ranking")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(next=self.request.GET.get("next", ""), **kwargs)
+        return super().get_context_data(next=self._next(), **kwargs)
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        *(f"Disallow: {path}" for path in ROBOTS_DISALLOW),
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+@never_cache
+def healthz(request):
+    """200 when the database answers `SELECT 1`, else 503; no session, no cookie, no template."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.warning("health check: the database does not answer", exc_info=True)
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
