@@ -6,6 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import Framework
 
 
+class VoteQuerySet(models.QuerySet):
+    def for_profile(self, user):
+        """The user's votes on published frameworks, latest first, each with its framework."""
+        return (
+            self.filter(user=user, framework__is_published=True)
+            .select_related("framework")
+            .order_by("-updated_at", "-pk")
+        )
+
+
 class Vote(models.Model):
     UP = 1
     DOWN = -1
@@ -18,6 +28,8 @@ class Vote(models.Model):
     value = models.SmallIntegerField(_("value"), choices=[(UP, "+1"), (DOWN, "−1")])
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    objects = VoteQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("vote")

@@ -1,6 +1,14 @@
-"""Reads that depend on the current user, a whole page's worth in one query."""
+"""Reads for the pages: the current user's marks (a whole page's worth in one query) and a
+framework's rating summary (two aggregate queries)."""
 
-from reviews.models import HelpfulVote, Vote
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+
+from catalog import ranking
+from catalog.models import Framework
+from reviews.models import HelpfulVote, Review, Vote
 
 
 def user_votes(user, frameworks) -> dict[int, int]:
@@ -20,4 +28,53 @@ def user_helpful_marks(user, reviews) -> set[int]:
     ids = [review.pk for review in reviews]
     return set(
         HelpfulVote.objects.filter(user=user, review_id__in=ids).values_list("review_id", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class StarBar:
+    stars: int
+    count: int
+    percent: str  # "42.5": an SVG width, never localised
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    count: int  # from the framework's counters, like the ranking
+    average: float | None
+    bayesian: float | None
+    bars: list[StarBar]  # 5 stars first, from the rows
+    listed: int  # published reviews, from the rows (the bars' total)
+    my_status: str | None  # the user's own review: "published", "hidden" or None
+
+
+def site_mean_rating() -> float:
+    """Mean of all stars on published frameworks, from their counters (one query)."""
+    totals = Framework.objects.published().aggregate(
+        stars=Coalesce(Sum("rating_sum"), 0), count=Coalesce(Sum("review_count"), 0)
+    )
+    return totals["stars"] / totals["count"] if totals["count"] else 0.0
+
+
+def rating_summary(framework: Framework, user) -> RatingSummary:
+    """Averages from the counters; reviews per star and the user's own review in one query."""
+    published = Q(status=Review.Status.PUBLISHED)
+    mine = Q(user_id=user.pk) if user.is_authenticated else Q(pk__in=[])
+    rows = Review.objects.filter(framework=framework).aggregate(
+        **{f"stars_{n}": Count("pk", filter=published & Q(rating=n)) for n in range(1, 6)},
+        mine=Count("pk", filter=mine),
+        mine_published=Count("pk", filter=mine & published),
+    )
+    listed = sum(rows[f"stars_{n}"] for n in range(1, 6))
+    bars = [
+        StarBar(n, rows[f"stars_{n}"], f"{100 * rows[f'stars_{n}'] / (listed or 1):.1f}")
+        for n in range(5, 0, -1)
+    ]
+    my_status = None
+    if rows["mine"]:
+        my_status = Review.Status.PUBLISHED if rows["mine_published"] else Review.Status.HIDDEN
+    count, stars = framework.review_count, framework.rating_sum
+    bayesian = ranking.bayesian_average(stars, count, site_mean_rating()) if count else None
+    return RatingSummary(
+        count, ranking.raw_average(stars, count), bayesian, bars, listed, my_status
     )

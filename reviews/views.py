@@ -1,14 +1,20 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from catalog.models import Framework
-from reviews import services
-from reviews.models import Vote
+from reviews import selectors, services
+from reviews.forms import ReportForm, ReviewForm
+from reviews.models import ModerationAction, Review, Vote
+
+MODERATION_PAGE_SIZE = 50
 
 
 def see_other(url: str):
@@ -20,6 +26,10 @@ def see_other(url: str):
 
 def bad_request(request, message: str):
     return render(request, "400.html", {"message": message}, status=400)
+
+
+def forbidden(request, message: str):
+    return render(request, "403.html", {"message": message}, status=403)
 
 
 def _next_url(request, fallback: str) -> str:
@@ -52,10 +62,92 @@ def vote(request, slug):
         user=request.user, framework=framework, value=Vote.VALUES[choice]
     )
     if request.htmx:
-        return render(
-            request,
-            "reviews/_vote_widget.html",
-            {"framework": framework, "my_vote": Vote.VALUES[choice]},
-        )
+        context = {"framework": framework, "my_vote": Vote.VALUES[choice], "next_url": back}
+        return render(request, "reviews/_vote_widget.html", {**context, "oob": True})
     messages.success(request, _("Your vote on %(name)s is saved.") % {"name": framework.name})
     return see_other(back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_edit(request, slug):
+    framework = get_object_or_404(Framework.objects.published(), slug=slug)
+    review = Review.objects.filter(user=request.user, framework=framework).first()
+    data = request.POST if request.method == "POST" else None
+    form = ReviewForm(data, instance=review, framework=framework)
+    if form.is_valid():
+        review = services.review_save(user=request.user, framework=framework, **form.cleaned_data)
+        messages.success(request, _("Your review of %(name)s is saved.") % {"name": framework.name})
+        return see_other(review.get_absolute_url())
+    context = {"form": form, "framework": framework, "review": review}
+    return render(request, "reviews/review_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_delete(request, pk):
+    review = get_object_or_404(Review.objects.select_related("framework"), pk=pk, user=request.user)
+    if request.method == "POST":
+        services.review_delete(review=review)
+        messages.success(
+            request, _("Your review of %(name)s is deleted.") % {"name": review.framework.name}
+        )
+        return see_other(review.framework.get_absolute_url())
+    return render(request, "reviews/review_confirm_delete.html", {"review": review})
+
+
+@require_POST
+def helpful_toggle(request, pk):
+    review = get_object_or_404(Review.objects.published().select_related("framework"), pk=pk)
+    back = _next_url(request, review.framework.get_absolute_url()).split("#")[0]
+    if not request.user.is_authenticated:
+        return _login_first(request, back)
+    try:
+        review = services.helpful_toggle(user=request.user, review=review)
+    except services.NotAllowed:
+        return forbidden(request, _("You cannot mark your own review helpful."))
+    marked = review.pk in selectors.user_helpful_marks(request.user, [review])
+    if request.htmx:
+        context = {"review": review, "marks": {review.pk} if marked else set(), "next": back}
+        return render(request, "reviews/_helpful_button.html", context)
+    if marked:
+        messages.success(request, _("Marked as helpful. Thank you."))
+    else:
+        messages.info(request, _("Your helpful mark is taken back."))
+    return see_other(f"{back}#review-{review.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request, pk):
+    review = get_object_or_404(Review.objects.published().select_related("framework"), pk=pk)
+    if review.user_id == request.user.pk:
+        return forbidden(request, _("You cannot report your own review."))
+    form = ReportForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        _report, created = services.report_create(
+            user=request.user, review=review, **form.cleaned_data
+        )
+        if created:
+            messages.success(request, _("Your report is received. A curator will look at it."))
+        else:
+            messages.info(request, _("Your report on this review was already received."))
+        return see_other(review.get_absolute_url())
+    return render(request, "reviews/report_form.html", {"form": form, "review": review})
+
+
+def moderation_log(request):
+    actions = ModerationAction.objects.select_related("framework")
+    page = Paginator(actions, MODERATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reviews/moderation_log.html", {"page": page, "actions": page})
+
+
+PROFILE_PAGE_SIZE = 30
+
+
+def profile(request, username):
+    """A person's public page: their votes, latest first (their reviews join it later)."""
+    person = get_object_or_404(get_user_model(), username=username)
+    votes = Paginator(Vote.objects.for_profile(person), PROFILE_PAGE_SIZE)
+    page = votes.get_page(request.GET.get("page"))
+    return render(request, "reviews/profile.html", {"person": person, "page": page, "votes": page})

@@ -2,6 +2,8 @@ import factory
 from django.contrib.auth import get_user_model
 
 from catalog.models import Framework
+from reviews import services
+from reviews.curators import ensure_curators_group
 from reviews.markup import render_markdown
 from reviews.models import HelpfulVote, Report, Review, Vote
 
@@ -18,6 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class FrameworkFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Framework
+        skip_postgeneration_save = True  # `tags.set()` writes its own rows
 
     name = factory.Sequence(lambda n: f"Framework {n}")
     slug = factory.Sequence(lambda n: f"framework-{n}")
@@ -54,6 +57,28 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Review {n}")
     body = "Works **well** for us."
     body_html = factory.LazyAttribute(lambda o: render_markdown(o.body))
+
+
+class CountedReviewFactory(ReviewFactory):
+    """A review written through reviews.services.review_save, so the counters follow."""
+
+    @classmethod
+    def _create(cls, model_class, *, user, framework, body_html=None, **fields):
+        return services.review_save(user=user, framework=framework, **fields)
+
+
+class CuratorFactory(UserFactory):
+    """A staff member in the Curators group (the group is created when missing)."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    is_staff = True
+
+    @factory.post_generation
+    def curators_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(ensure_curators_group())
 
 
 class HelpfulVoteFactory(factory.django.DjangoModelFactory):

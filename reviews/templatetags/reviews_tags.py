@@ -1,6 +1,9 @@
 from django import template
+from django.core.paginator import Paginator
 
 from reviews import selectors
+from reviews.forms import REVIEW_SORT_CHOICES
+from reviews.models import Review, ReviewQuerySet
 
 register = template.Library()
 
@@ -17,6 +20,60 @@ def vote_widget(context, framework, votes):
     return {
         "framework": framework,
         "my_vote": votes.get(framework.pk),
+        "next_url": context["request"].get_full_path(),
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
     }
+
+
+REVIEWS_PAGE_SIZE = 10
+PROFILE_REVIEWS_PAGE_SIZE = 20
+
+
+@register.filter
+def stars(rating):
+    """4 -> ★★★★☆"""
+    filled = max(0, min(5, int(rating or 0)))
+    return "★" * filled + "☆" * (5 - filled)
+
+
+@register.inclusion_tag("reviews/_framework_reviews.html", takes_context=True)
+def framework_reviews(context, framework):
+    """Rating summary, star histogram and a sorted page (`rsort`, `rpage`) of the reviews."""
+    request = context["request"]
+    sort = request.GET.get("rsort")
+    if sort not in ReviewQuerySet.SORTS:
+        sort = ReviewQuerySet.DEFAULT_SORT
+    summary = selectors.rating_summary(framework, request.user)
+    reviews = (
+        Review.objects.published()
+        .filter(framework=framework)
+        .select_related("user", "switched_from")
+        .sorted(sort)
+    )
+    paginator = Paginator(reviews, REVIEWS_PAGE_SIZE)
+    paginator.count = summary.listed  # already counted with the histogram: no COUNT query
+    page = paginator.get_page(request.GET.get("rpage"))
+    page.object_list = list(page.object_list)
+    return {
+        "framework": framework,
+        "summary": summary,
+        "page": page,
+        "marks": selectors.user_helpful_marks(request.user, page.object_list),
+        "sort": sort,
+        "sort_choices": REVIEW_SORT_CHOICES,
+        "next": request.get_full_path(),
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("reviews/_profile_reviews.html", takes_context=True)
+def profile_reviews(context, person):
+    """A page (`rpage`) of the person's published reviews, newest first, with their frameworks."""
+    request = context["request"]
+    reviews = (
+        Review.objects.published().filter(user=person).select_related("framework").sorted("newest")
+    )
+    page = Paginator(reviews, PROFILE_REVIEWS_PAGE_SIZE).get_page(request.GET.get("rpage"))
+    return {"person": person, "page": page, "request": request, "user": request.user}

@@ -1,0 +1,48 @@
+"""The "Curators" group: may edit the catalog and moderate reviews, but not manage people.
+
+Created by a data migration (which calls `ensure_curators_group` with the historical models);
+make someone a curator in the admin: tick "Staff status" on the user and add them to the group.
+"""
+
+from django.apps import apps as global_apps
+
+CURATORS = "Curators"
+
+PERMISSIONS = {
+    "catalog.Framework": ("add", "change", "view"),
+    "taggit.Tag": ("add", "change", "view"),
+    "taggit.TaggedItem": ("add", "change", "view"),
+    "reviews.Review": ("change", "view"),
+    "reviews.Report": ("change", "view"),
+    "reviews.ModerationAction": ("view",),
+    "reviews.Vote": ("view",),
+    "reviews.HelpfulVote": ("view",),
+}
+
+
+def ensure_curators_group(apps=global_apps):
+    """Create the group, or complete its permissions; running it again changes nothing."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    group, _ = Group.objects.get_or_create(name=CURATORS)
+    for label, actions in PERMISSIONS.items():
+        opts = apps.get_model(label)._meta
+        # Permissions are normally created after `migrate` (post_migrate); on a fresh database
+        # they do not exist yet when this runs, so create the rows the same way Django would.
+        content_type, _ = ContentType.objects.get_or_create(
+            app_label=opts.app_label, model=opts.model_name
+        )
+        for action in actions:
+            permission, _ = Permission.objects.get_or_create(
+                content_type=content_type,
+                codename=f"{action}_{opts.model_name}",
+                defaults={"name": f"Can {action} {opts.verbose_name_raw}"},
+            )
+            group.permissions.add(permission)
+    return group
+
+
+def remove_curators_group(apps=global_apps):
+    """Delete the group (its members stay, without its permissions)."""
+    apps.get_model("auth", "Group").objects.filter(name=CURATORS).delete()

@@ -1,0 +1,90 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Framework
+from reviews.models import Report, Review
+
+STAR_CHOICES = [
+    (5, _("★★★★★ 5 — excellent")),
+    (4, _("★★★★☆ 4 — good")),
+    (3, _("★★★☆☆ 3 — fair")),
+    (2, _("★★☆☆☆ 2 — poor")),
+    (1, _("★☆☆☆☆ 1 — bad")),
+]
+
+REVIEW_SORT_CHOICES = [
+    ("helpful", _("Most helpful")),
+    ("newest", _("Newest")),
+    ("highest", _("Highest rated")),
+    ("lowest", _("Lowest rated")),
+]
+TOO_LONG = _("Too long: at most %(limit_value)d characters (this has %(show_value)d).")
+
+
+class ReviewForm(forms.ModelForm):
+    """One person's review of one framework; saved through reviews.services.review_save."""
+
+    rating = forms.TypedChoiceField(
+        label=_("Your rating"),
+        choices=STAR_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose from 1 to 5 stars."),
+            "invalid_choice": _("Choose from 1 to 5 stars."),
+        },
+    )
+
+    class Meta:
+        model = Review
+        fields = ["rating", "title", "body", "pros", "cons", "version_used", "switched_from"]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 10}),
+            "pros": forms.Textarea(attrs={"rows": 3}),
+            "cons": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "body": _("Markdown: **bold**, *italic*, lists, links, `code`. HTML is shown as text."),
+            "pros": _("What it does well."),
+            "cons": _("What gets in the way."),
+            "switched_from": _("The framework you used before this one, if any."),
+        }
+        error_messages = {
+            "title": {"required": _("Give the review a title."), "max_length": TOO_LONG},
+            "body": {"required": _("Write a few words about it."), "max_length": TOO_LONG},
+            "pros": {"max_length": TOO_LONG},
+            "cons": {"max_length": TOO_LONG},
+            "version_used": {"max_length": TOO_LONG},
+        }
+
+    def __init__(self, *args, framework: Framework, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["switched_from"]
+        field.queryset = Framework.objects.published().exclude(pk=framework.pk).order_by("name")
+        field.empty_label = _("— none —")
+        field.error_messages["invalid_choice"] = _("Pick another framework from the list.")
+
+
+class ReportForm(forms.Form):
+    """Why a review should be looked at by a curator."""
+
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Pick a reason."), "invalid_choice": _("Pick a reason.")},
+    )
+    detail = forms.CharField(
+        label=_("Details"),
+        required=False,
+        max_length=Report._meta.get_field("detail").max_length,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when the reason is “other”. Curators read this; it is not public."),
+        error_messages={"max_length": TOO_LONG},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == Report.Reason.OTHER and not data.get("detail"):
+            self.add_error("detail", _("Say what is wrong when the reason is “other”."))
+        return data
