@@ -26,6 +26,7 @@ class FrameworkFilterSet(django_filters.FilterSet):
     )
     tag = django_filters.CharFilter(method="filter_tag", label=_("Tag"), max_length=100)
     hide = django_filters.MultipleChoiceFilter(
+        field_name="status",  # what it filters on; also lets the API schema describe it
         method="filter_hide",
         label=_("Hide"),
         choices=[

@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +10,8 @@ from taggit.models import Tag
 from catalog import ranking
 
 TRENDING_DAYS = 7
+# reviews.Review.Status.PUBLISHED, spelled out here because catalog does not import reviews.
+PUBLISHED_REVIEW = "published"
 
 
 class FrameworkQuerySet(models.QuerySet):
@@ -63,6 +65,8 @@ class FrameworkQuerySet(models.QuerySet):
 
     def with_bayes_rating(self):
         """Annotate `bayes_rating`: the Bayesian average of stars against the site-wide mean."""
+        if "bayes_rating" in self.query.annotations:
+            return self  # already there (e.g. sorted by rating): one aggregate query is enough
         totals = Framework.objects.published().aggregate(
             stars=Coalesce(Sum("rating_sum"), 0), count=Coalesce(Sum("review_count"), 0)
         )
@@ -86,6 +90,52 @@ class FrameworkQuerySet(models.QuerySet):
         if sort == "name":
             tie_break = ("name", "pk")
         return qs.order_by(*self.SORTS[sort], *tie_break).prefetch_related("tags")
+
+    def with_top_review(self):
+        """Annotate `top_review_pk` and `top_review_title`: the most helpful published review."""
+        # Through the reverse relation: catalog does not import reviews.
+        review_model = self.model.reviews.rel.related_model
+        reviews = review_model.objects.filter(
+            framework=OuterRef("pk"), status=PUBLISHED_REVIEW
+        ).order_by("-helpful_count", "-created_at", "-pk")
+        return self.annotate(
+            top_review_pk=Subquery(reviews.values("pk")[:1]),
+            top_review_title=Subquery(reviews.values("title")[:1]),
+        )
+
+    def alternatives_to(self, framework):
+        """Other frameworks sharing tags with this one: most shared first, then the default order.
+
+        Annotates `shared_tag_count`. One query (tags prefetched: one more); the framework's own
+        tags come from its prefetch cache when it has one.
+        """
+        tag_ids = [tag.pk for tag in framework.tags.all()]
+        return (
+            self.exclude(pk=framework.pk)
+            .filter(tags__in=tag_ids)
+            .annotate(shared_tag_count=Count("tags"))
+            .order_by("-shared_tag_count", *self.SORTS["top"], *self.TIE_BREAK)
+            .prefetch_related("tags")
+        )
+
+    def came_from(self, framework):
+        """Frameworks that published reviews of this one say they switched from (`switch_count`)."""
+        return (
+            self.filter(
+                reviews_switched_away__framework=framework,
+                reviews_switched_away__status=PUBLISHED_REVIEW,
+            )
+            .annotate(switch_count=Count("reviews_switched_away"))
+            .order_by("-switch_count", *self.TIE_BREAK)
+        )
+
+    def moved_on_to(self, framework):
+        """Frameworks whose published reviews say they switched from this one (`switch_count`)."""
+        return (
+            self.filter(reviews__switched_from=framework, reviews__status=PUBLISHED_REVIEW)
+            .annotate(switch_count=Count("reviews"))
+            .order_by("-switch_count", *self.TIE_BREAK)
+        )
 
     def ahead_of(self, framework):
         """Frameworks placed above this one under the default sort."""

@@ -1,13 +1,17 @@
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import TemplateView
 from taggit.models import Tag
 
+from catalog.compare import alternatives_to, comparison_of, standing_of
 from catalog.filters import FrameworkFilterSet
 from catalog.models import Framework
+
+SWITCHES_SHOWN = 10  # frameworks listed under "came here from" and "moved on to"
 
 
 def _page(request, queryset):
@@ -15,7 +19,7 @@ def _page(request, queryset):
     paginator = Paginator(queryset, settings.RANKING_PAGE_SIZE)
     try:
         return paginator.page(request.GET.get("page") or 1)
-    except Exception as exc:  # InvalidPage, or a number too large for the database
+    except InvalidPage as exc:
         raise Http404(str(exc)) from exc
 
 
@@ -42,14 +46,20 @@ def detail(request, slug):
         Framework.objects.published().select_related("replaced_by").prefetch_related("tags"),
         slug=slug,
     )
+    why, neighbour = standing_of(framework)
+    published = Framework.objects.published()
     return render(
         request,
         "catalog/detail.html",
         {
             "framework": framework,
             "framework_list": [framework],
-            "position": Framework.objects.published().ahead_of(framework).count() + 1,
-            "neighbour": Framework.objects.published().ahead_of(framework).ranked().last(),
+            "position": why.position,
+            "neighbour": neighbour,
+            "why": why,
+            "alternatives": alternatives_to(framework),
+            "came_from": published.came_from(framework)[:SWITCHES_SHOWN],
+            "moved_on_to": published.moved_on_to(framework)[:SWITCHES_SHOWN],
         },
     )
 
@@ -79,4 +89,6 @@ class AboutRankingView(TemplateView):
 
 
 def compare(request):
-    return render(request, "catalog/compare.html", {})
+    comparison = comparison_of(request.GET.getlist("f"))
+    choices = Framework.objects.published().order_by(Lower("name"), "pk").only("name", "slug")
+    return render(request, "catalog/compare.html", {"comparison": comparison, "choices": choices})

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "taggit",
+    "rest_framework",
+    "drf_spectacular",
     "catalog",
     "reviews",
 ]
@@ -172,3 +174,36 @@ LOGGING = {
 
 # Ranking page size; small enough for phones, large enough to see the leaders at a glance.
 RANKING_PAGE_SIZE = env.int("RANKING_PAGE_SIZE", default=20)
+
+# The read-only API (catalog/api.py): JSON for programs; the browsable pages only while developing.
+# Session authentication only, so a logged-in browser gets the user rate; no password logins here.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANON_RATE", default="60/min"),
+        "user": env.str("API_USER_RATE", default="240/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PyWebRank API",
+    "DESCRIPTION": (
+        "Read-only: the community ranking of Python web frameworks, one framework with its "
+        "counts, score and rating summary, and the tags. Anonymous clients are throttled."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+}

@@ -1,0 +1,100 @@
+"""Helping people choose: frameworks side by side, and the closest alternatives to one."""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from catalog import ranking
+from catalog.models import Framework
+
+MAX_COMPARED = 4
+# Slugs looked up at most: bounds the query and the message, whatever the query string holds.
+MAX_ASKED = 12
+ALTERNATIVES = 5
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
+
+
+@dataclass
+class Comparison:
+    """What `/compare/` shows: the frameworks in the order asked, and what was left out."""
+
+    frameworks: list[Framework] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)  # not a published framework's slug
+    left_out: list[Framework] = field(default_factory=list)  # found, beyond the fourth
+    shared_tag_ids: set[int] = field(default_factory=set)  # on two or more of the frameworks
+
+    @property
+    def is_ready(self) -> bool:
+        return len(self.frameworks) >= 2
+
+    @property
+    def names(self) -> list[str]:
+        return [framework.name for framework in self.frameworks]
+
+    @property
+    def query(self) -> str:
+        """The query string of exactly what is compared (for the canonical link)."""
+        return urlencode([("f", framework.slug) for framework in self.frameworks])
+
+
+def _unique(values: list[str]) -> list[str]:
+    cleaned = (value.strip() for value in values)
+    return list(dict.fromkeys(value for value in cleaned if value))
+
+
+def comparison_of(asked: list[str]) -> Comparison:
+    """The published frameworks named by these slugs, up to four, in the order asked.
+
+    Duplicates collapse; anything that is not a published framework's slug is named in
+    `unknown`, never looked up if it could not be a slug at all. Three queries.
+    """
+    slugs = _unique(asked)[:MAX_ASKED]
+    lookup = [slug for slug in slugs if _SLUG.fullmatch(slug)]
+    found = {
+        framework.slug: framework
+        for framework in Framework.objects.published()
+        .filter(slug__in=lookup)
+        .with_bayes_rating()
+        .with_top_review()
+        .prefetch_related("tags")
+    }
+    known = [found[slug] for slug in slugs if slug in found]
+    comparison = Comparison(
+        frameworks=known[:MAX_COMPARED],
+        unknown=[slug for slug in slugs if slug not in found],
+        left_out=known[MAX_COMPARED:],
+    )
+    counts = Counter(tag.pk for f in comparison.frameworks for tag in f.tags.all())
+    comparison.shared_tag_ids = {pk for pk, count in counts.items() if count > 1}
+    return comparison
+
+
+@dataclass
+class Alternative:
+    framework: Framework
+    shared_tags: list
+
+
+def alternatives_to(framework: Framework, limit: int = ALTERNATIVES) -> list[Alternative]:
+    """The published frameworks sharing most tags with this one, with those tags. Two queries."""
+    own = {tag.pk for tag in framework.tags.all()}
+    candidates = Framework.objects.published().alternatives_to(framework)[:limit]
+    return [
+        Alternative(other, [tag for tag in other.tags.all() if tag.pk in own])
+        for other in candidates
+    ]
+
+
+def standing_of(framework: Framework) -> tuple[ranking.RankReason, Framework | None]:
+    """Its place under the default sort, why, and the framework just above it. Two queries."""
+    ahead = Framework.objects.published().ahead_of(framework)
+    # Only the neighbour's name, link and votes are shown: no tags to prefetch.
+    neighbour = ahead.ranked().prefetch_related(None).last()
+    reason = ranking.why_rank(
+        position=ahead.count() + 1,
+        upvotes=framework.upvotes,
+        downvotes=framework.downvotes,
+        neighbour_votes=(neighbour.upvotes, neighbour.downvotes) if neighbour else None,
+    )
+    return reason, neighbour

@@ -1,0 +1,158 @@
+"""Alternatives by shared tags, and where reviewers came from or moved on to."""
+
+import pytest
+
+from catalog import ranking
+from catalog.compare import alternatives_to
+from catalog.models import Framework
+from reviews.models import Review
+from tests.factories import FrameworkFactory, ReviewFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def set_votes(framework, up, down):
+    Framework.objects.filter(pk=framework.pk).update(
+        upvotes=up, downvotes=down, score=ranking.wilson_lower_bound(up, down)
+    )
+
+
+def make(slug, tags, seed_rank=None, **fields):
+    return FrameworkFactory(
+        name=slug.capitalize(), slug=slug, seed_rank=seed_rank, tags=tags, **fields
+    )
+
+
+def fetched(slug):
+    return Framework.objects.prefetch_related("tags").get(slug=slug)
+
+
+@pytest.fixture
+def catalog():
+    """`base` has tags x, y, z; the others share some of them (or none)."""
+    make("base", ["x", "y", "z"], seed_rank=1)
+    make("bravo", ["x", "y", "z", "w"], seed_rank=9)  # three shared
+    charlie = make("charlie", ["x", "y"], seed_rank=8)  # two shared, the higher score
+    delta = make("delta", ["y", "z"], seed_rank=2)  # two shared
+    make("echo", ["x"], seed_rank=5)  # one shared, earlier in the article than foxtrot
+    make("foxtrot", ["z", "w"], seed_rank=6)  # one shared
+    make("golf", ["y"], seed_rank=7)  # one shared, sixth: not shown
+    make("hotel", ["w"], seed_rank=3)  # nothing shared
+    make("india", ["x", "y", "z"], seed_rank=4, is_published=False)  # hidden by curators
+    set_votes(charlie, 4, 0)
+    set_votes(delta, 4, 1)
+
+
+def test_alternatives_are_ordered_by_shared_tags_then_score_then_the_article(catalog):
+    found = alternatives_to(fetched("base"))
+    assert [a.framework.slug for a in found] == ["bravo", "charlie", "delta", "echo", "foxtrot"]
+    assert [a.framework.shared_tag_count for a in found] == [3, 2, 2, 1, 1]
+
+
+def test_alternatives_show_only_the_shared_tags(catalog):
+    found = {
+        a.framework.slug: {t.name for t in a.shared_tags} for a in alternatives_to(fetched("base"))
+    }
+    assert found["bravo"] == {"x", "y", "z"}
+    assert found["delta"] == {"y", "z"}
+    assert found["foxtrot"] == {"z"}
+
+
+def test_alternatives_leave_out_itself_unrelated_and_unpublished(catalog):
+    slugs = {a.framework.slug for a in alternatives_to(fetched("base"), limit=50)}
+    assert slugs == {"bravo", "charlie", "delta", "echo", "foxtrot", "golf"}
+
+
+def test_a_framework_without_tags_has_no_alternatives(catalog):
+    make("lonely", [])
+    assert alternatives_to(fetched("lonely")) == []
+
+
+def test_alternatives_take_two_queries_however_many_candidates(catalog, django_assert_num_queries):
+    base = fetched("base")
+    with django_assert_num_queries(2):
+        assert len(alternatives_to(base)) == 5
+    for n in range(40):
+        make(f"more-{n}", ["x", "y", f"own-{n}"])
+    with django_assert_num_queries(2):
+        assert len(alternatives_to(base)) == 5
+
+
+def test_the_detail_page_lists_alternatives_with_compare_links(en, catalog):
+    page = en.get("/frameworks/base/").content.decode()
+    assert 'href="/compare/?f=base&amp;f=bravo"' in page
+    assert page.index('data-slug="bravo"') < page.index('data-slug="charlie"')
+    assert 'data-slug="golf"' not in page
+    assert 'data-slug="india"' not in page
+
+
+def test_the_detail_page_says_when_nothing_shares_a_tag(en, db):
+    make("lonely", [])
+    assert (
+        "No other framework shares a tag with this one."
+        in en.get("/frameworks/lonely/").content.decode()
+    )
+
+
+# People came here from … / moved on to …
+
+
+@pytest.fixture
+def switches():
+    """Reviews of `django` that came from flask (2 + 1 hidden) and pyramid (1), and reviews of
+    other frameworks that left flask."""
+    django, flask, pyramid, quart = (make(s, []) for s in ("django", "flask", "pyramid", "quart"))
+    hidden = make("hidden", [], is_published=False)
+    ReviewFactory.create_batch(2, framework=django, switched_from=flask)
+    ReviewFactory(framework=django, switched_from=flask, status=Review.Status.HIDDEN)
+    ReviewFactory(framework=django, switched_from=pyramid)
+    ReviewFactory(framework=django, switched_from=hidden)
+    ReviewFactory.create_batch(3, framework=django)  # no switch
+    ReviewFactory(framework=quart, switched_from=flask)
+    ReviewFactory(framework=hidden, switched_from=flask)
+    return django, flask
+
+
+def counted(queryset):
+    return [(framework.slug, framework.switch_count) for framework in queryset]
+
+
+def test_came_from_counts_published_reviews_per_earlier_framework(switches):
+    django, _flask = switches
+    assert counted(Framework.objects.published().came_from(django)) == [
+        ("flask", 2),
+        ("pyramid", 1),
+    ]
+
+
+def test_moved_on_to_counts_published_reviews_of_published_frameworks(switches):
+    _django, flask = switches
+    assert counted(Framework.objects.published().moved_on_to(flask)) == [
+        ("django", 2),
+        ("quart", 1),
+    ]
+
+
+def test_the_detail_page_shows_both_directions_with_counts(en, switches):
+    django_page = " ".join(en.get("/frameworks/django/").content.decode().split())
+    assert "People came to Django from" in django_page
+    assert '<a href="/frameworks/flask/">Flask</a> <span class="muted">2 reviews</span>' in (
+        django_page
+    )
+    assert '<a href="/frameworks/pyramid/">Pyramid</a> <span class="muted">1 review</span>' in (
+        django_page
+    )
+    assert "People moved on from Django to" not in django_page
+    flask_page = " ".join(en.get("/frameworks/flask/").content.decode().split())
+    assert "People moved on from Flask to" in flask_page
+    assert '<a href="/frameworks/quart/">Quart</a> <span class="muted">1 review</span>' in (
+        flask_page
+    )
+
+
+def test_switch_counts_take_one_query_each(switches, django_assert_num_queries):
+    django, flask = switches
+    with django_assert_num_queries(1):
+        counted(Framework.objects.published().came_from(django))
+    with django_assert_num_queries(1):
+        counted(Framework.objects.published().moved_on_to(flask))
