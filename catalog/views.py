@@ -26,8 +26,7 @@ def _page(request, queryset):
 def ranking(request):
     filterset = FrameworkFilterSet(request.GET, queryset=Framework.objects.published())
     page = _page(request, filterset.qs)
-    query = request.GET.copy()
-    query.pop("page", None)
+    tag = request.GET.get("tag")
     return render(
         request,
         "catalog/ranking.html",
@@ -35,8 +34,7 @@ def ranking(request):
             "filter": filterset,
             "page": page,
             "frameworks": page.object_list,
-            "query": query.urlencode(),
-            "active_tag": Tag.objects.filter(slug=request.GET.get("tag", "")).first(),
+            "active_tag": Tag.objects.filter(slug=tag).first() if tag else None,
         },
     )
 

@@ -81,6 +81,10 @@ def review_save(
     old_rating = review.rating if was_counted else 0
     if review is None:
         review = Review(user=user, framework=framework)
+    # PostgreSQL refuses NUL characters in text; the form rejects them, callers may not.
+    title, body, pros, cons, version_used = (
+        text.replace("\x00", "") for text in (title, body, pros, cons, version_used)
+    )
     review.rating = rating
     review.title = title
     review.body = body

@@ -113,7 +113,7 @@ def helpful_toggle(request, pk):
     if marked:
         messages.success(request, _("Marked as helpful. Thank you."))
     else:
-        messages.info(request, _("Your helpful mark is taken back."))
+        messages.info(request, _("Your helpful mark was removed."))
     return see_other(f"{back}#review-{review.pk}")
 
 
@@ -129,9 +129,11 @@ def report(request, pk):
             user=request.user, review=review, **form.cleaned_data
         )
         if created:
-            messages.success(request, _("Your report is received. A curator will look at it."))
+            messages.success(
+                request, _("Your report has been received. A curator will look at it.")
+            )
         else:
-            messages.info(request, _("Your report on this review was already received."))
+            messages.info(request, _("Your report on this review had already been received."))
         return see_other(review.get_absolute_url())
     return render(request, "reviews/report_form.html", {"form": form, "review": review})
 
@@ -146,7 +148,7 @@ PROFILE_PAGE_SIZE = 30
 
 
 def profile(request, username):
-    """A person's public page: their votes, latest first (their reviews join it later)."""
+    """A person's public page: their published reviews and their votes, latest first."""
     person = get_object_or_404(get_user_model(), username=username)
     votes = Paginator(Vote.objects.for_profile(person), PROFILE_PAGE_SIZE)
     page = votes.get_page(request.GET.get("page"))

@@ -173,7 +173,7 @@ def test_password_change_sets_the_new_password(client):
     )
 
     assert response.redirect_chain == [("/accounts/password_change/done/", 302)]
-    assert "Your password is changed" in response.text
+    assert "Your password has been changed" in response.text
     user.refresh_from_db()
     assert user.check_password("An0ther-good-one")
 

@@ -73,7 +73,7 @@ def test_write_edit_mark_helpful_report_hide_and_restore_a_review(page, new_page
     bob_card.get_by_role("link", name="Report").click()
     bob.check("input[name=reason][value='spam']")
     bob.locator("form.report-form button[type=submit]").click()
-    expect(bob.locator(".messages")).to_contain_text("Your report is received.")
+    expect(bob.locator(".messages")).to_contain_text("Your report has been received.")
 
     # A curator hides it in the admin, with a public reason.
     get_user_model().objects.create_superuser("curator", password=CURATOR_PASSWORD)

@@ -205,3 +205,12 @@ def test_recount_check_fails_on_drift_and_recount_repairs_it(flask):
         call_command("recount", "--check", stdout=io.StringIO())
     call_command("recount", stdout=io.StringIO())
     assert_counters_true()
+
+
+def test_review_save_drops_nul_characters_that_postgresql_would_refuse(db):
+    framework = FrameworkFactory()
+    review = services.review_save(
+        user=UserFactory(), framework=framework, rating=3, title="a\x00b", body="x\x00y"
+    )
+    review.refresh_from_db()
+    assert (review.title, review.body) == ("ab", "xy")

@@ -365,9 +365,9 @@ def test_report_form_and_confirmation_then_already_received(review, people):
     assert 'name="reason"' in client.get(f"/reviews/{review.pk}/report/").text
 
     first = client.post(f"/reviews/{review.pk}/report/", {"reason": "offensive"}, follow=True)
-    assert "Your report is received." in first.text
+    assert "Your report has been received." in first.text
     second = client.post(f"/reviews/{review.pk}/report/", {"reason": "spam"}, follow=True)
-    assert "Your report on this review was already received." in second.text
+    assert "Your report on this review had already been received." in second.text
     assert Report.objects.get().reason == "offensive"
     review.refresh_from_db()
     assert review.report_count == 1
