@@ -56,7 +56,8 @@ test: install-dev translations
 
 messages: install-dev
 	$(PY) manage.py makemessages --locale zh_Hans --locale en --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
-	$(PY) manage.py compile_translations
+	$(PY) manage.py compile_translations --fill-source en
+	@echo "Now translate the new or fuzzy entries in config/locale/zh_Hans/LC_MESSAGES/django.po"
 
 bench: install-dev seed translations
 	$(PY) tests/bench/run.py

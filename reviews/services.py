@@ -109,46 +109,42 @@ def review_delete(*, review: Review) -> None:
     review.delete()
 
 
-@transaction.atomic
-def review_hide(*, review: Review, curator, reason: str) -> bool:
-    """Hide a published review from every public page and counter; logs it publicly."""
+def _moderate(*, review: Review, curator, reason: str, action: str) -> bool:
+    """Move a review between published and hidden, counters and public log with it."""
+    publish = action == ModerationAction.Action.RESTORE
     framework = _locked_framework(review.framework)
     review = Review.objects.select_for_update().get(pk=review.pk)
-    if not review.is_published:
+    if review.is_published == publish:
         return False
-    review.status = Review.Status.HIDDEN
+    review.status = Review.Status.PUBLISHED if publish else Review.Status.HIDDEN
     review.save(update_fields=["status", "updated_at"])
-    _move_review_counters(framework, count=-1, stars=-review.rating)
+    sign = 1 if publish else -1
+    _move_review_counters(framework, count=sign, stars=sign * review.rating)
     ModerationAction.objects.create(
         review=review,
         framework=framework,
         review_title=review.title,
-        action=ModerationAction.Action.HIDE,
+        action=action,
         reason=reason,
         curator=curator,
     )
     return True
+
+
+@transaction.atomic
+def review_hide(*, review: Review, curator, reason: str) -> bool:
+    """Hide a published review from every public page and counter; logs it publicly."""
+    return _moderate(
+        review=review, curator=curator, reason=reason, action=ModerationAction.Action.HIDE
+    )
 
 
 @transaction.atomic
 def review_restore(*, review: Review, curator, reason: str = "") -> bool:
     """Bring a hidden review back, intact; logs it publicly."""
-    framework = _locked_framework(review.framework)
-    review = Review.objects.select_for_update().get(pk=review.pk)
-    if review.is_published:
-        return False
-    review.status = Review.Status.PUBLISHED
-    review.save(update_fields=["status", "updated_at"])
-    _move_review_counters(framework, count=1, stars=review.rating)
-    ModerationAction.objects.create(
-        review=review,
-        framework=framework,
-        review_title=review.title,
-        action=ModerationAction.Action.RESTORE,
-        reason=reason,
-        curator=curator,
+    return _moderate(
+        review=review, curator=curator, reason=reason, action=ModerationAction.Action.RESTORE
     )
-    return True
 
 
 @transaction.atomic

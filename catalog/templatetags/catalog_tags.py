@@ -20,3 +20,11 @@ def monogram(framework, size="md"):
 def percent(value):
     """0.4213 -> 42.1 (a score shown as a share)."""
     return f"{(value or 0) * 100:.1f}"
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number, param="page"):
+    """The current query string with one page parameter set, for paginating several lists."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return f"?{query.urlencode()}"

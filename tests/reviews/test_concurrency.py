@@ -6,52 +6,22 @@ thread with their own database connection. Afterwards the counters must equal th
 
 import io
 import random
-import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 
 from reviews import services
 from reviews.counters import counter_drift
 from reviews.models import Vote
+from tests.concurrency import postgres_only, run_together
 from tests.factories import FrameworkFactory, UserFactory
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL row locks; SQLite serialises writes",
-    ),
-]
+pytestmark = [pytest.mark.postgres, postgres_only]
 
 PEOPLE = 20
 OPERATIONS = 30
 CHOICES = ["up", "down", "clear"]
-
-
-def run_together(work, arguments):
-    """Run work(*args) in one thread per item, all released at once; returns the exceptions."""
-    errors = []
-    start = threading.Barrier(len(arguments), timeout=30)
-
-    def worker(*args):
-        try:
-            start.wait()
-            work(*args)
-        except Exception as exc:  # collected and asserted on in the test thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=args) for args in arguments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a voter thread hung"
-    return errors
 
 
 def plans(seed):

@@ -7,50 +7,20 @@ Afterwards helpful_count must equal the HelpfulVote rows.
 
 import io
 import random
-import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 
 from reviews import services
 from reviews.counters import counter_drift
 from reviews.models import HelpfulVote
+from tests.concurrency import postgres_only, run_together
 from tests.factories import CountedReviewFactory, FrameworkFactory, UserFactory
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL row locks; SQLite serialises writes",
-    ),
-]
+pytestmark = [pytest.mark.postgres, postgres_only]
 
 READERS = 20
-
-
-def run_together(work, arguments):
-    """Run work(*args) in one thread per item, all released at once; returns the exceptions."""
-    errors = []
-    start = threading.Barrier(len(arguments), timeout=30)
-
-    def worker(*args):
-        try:
-            start.wait()
-            work(*args)
-        except Exception as exc:  # collected and asserted on in the test thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=args) for args in arguments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a reader thread hung"
-    return errors
 
 
 def assert_count_equals_rows(review, expected):

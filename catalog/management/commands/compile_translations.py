@@ -11,13 +11,41 @@ class Command(BaseCommand):
         "needs no GNU gettext. Skips catalogs whose .mo is already newer."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--fill-source",
+            metavar="LOCALE",
+            help="First copy every msgid into its msgstr in this locale's catalog (the source "
+            "language, English), so that catalog stays complete after makemessages.",
+        )
+
+    def handle(self, *args, fill_source=None, **options):
+        catalogs = [
+            po_path
+            for locale_dir in settings.LOCALE_PATHS
+            for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po"))
+        ]
+        if fill_source:
+            for po_path in catalogs:
+                if po_path.parts[-3] == fill_source:
+                    self._fill_from_source(po_path)
         compiled = 0
-        for locale_dir in settings.LOCALE_PATHS:
-            for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
-                mo_path = po_path.with_suffix(".mo")
-                if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-                    continue
-                polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
-                compiled += 1
+        for po_path in catalogs:
+            mo_path = po_path.with_suffix(".mo")
+            if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                continue
+            polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+            compiled += 1
         self.stdout.write(f"Translations: {compiled} catalog(s) compiled.")
+
+    def _fill_from_source(self, po_path: Path) -> None:
+        catalog = polib.pofile(str(po_path))
+        for entry in catalog:
+            if entry.msgid_plural:
+                entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+            else:
+                entry.msgstr = entry.msgid
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+            entry.previous_msgid = None
+        catalog.save()
