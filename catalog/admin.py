@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Framework
@@ -41,7 +42,7 @@ class FrameworkAdmin(admin.ModelAdmin):
             {"fields": readonly_fields},
         ),
     )
-    ordering = ("seed_rank", "name")
+    ordering = (F("seed_rank").asc(nulls_last=True), "name")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):

@@ -8,7 +8,10 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from catalog.admin import FrameworkAdmin as CatalogFrameworkAdmin
+from catalog.models import Framework
 from reviews import services
+from reviews.counters import counter_drift, recount_all
 from reviews.models import HelpfulVote, ModerationAction, Report, Review, Vote
 
 
@@ -167,3 +170,32 @@ class HelpfulVoteAdmin(ReadOnlyAdmin):
     list_display = ("review", "user", "created_at")
     search_fields = ("review__title", "user__username")
     list_select_related = ("review", "user")
+
+
+# The catalog's admin knows nothing of votes and reviews (reviews imports catalog, never the
+# reverse), so the recount action joins it here.
+admin.site.unregister(Framework)
+
+
+@admin.register(Framework)
+class FrameworkAdmin(CatalogFrameworkAdmin):
+    actions = ("recount",)
+
+    @admin.action(description=_("Recount votes, score and reviews of selected frameworks"))
+    def recount(self, request, queryset):
+        drift = counter_drift(queryset)
+        changed = recount_all(queryset)
+        if not changed:
+            self.message_user(request, _("All counters already matched the rows."))
+            return
+        fields = ", ".join(sorted({f"{line.label}.{line.field}" for line in drift}))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d row recounted (%(fields)s).",
+                "%(count)d rows recounted (%(fields)s).",
+                changed,
+            )
+            % {"count": changed, "fields": fields},
+            messages.WARNING,
+        )

@@ -24,13 +24,14 @@ class Drift:
     true: object
 
 
-def true_framework_counters():
-    """{pk: {field: value}} for every framework, from votes and published reviews."""
-    votes = Framework.objects.annotate(
+def true_framework_counters(frameworks=None):
+    """{pk: {field: value}} for every framework (or these), from votes and published reviews."""
+    frameworks = Framework.objects.all() if frameworks is None else frameworks
+    votes = frameworks.annotate(
         true_up=Count("votes", filter=Q(votes__value=1)),
         true_down=Count("votes", filter=Q(votes__value=-1)),
     ).values_list("pk", "true_up", "true_down")
-    reviews = Framework.objects.annotate(
+    reviews = frameworks.annotate(
         true_reviews=Count("reviews", filter=PUBLISHED),
         true_stars=Coalesce(
             Sum("reviews__rating", filter=PUBLISHED), 0, output_field=IntegerField()
@@ -45,9 +46,10 @@ def true_framework_counters():
     return counters
 
 
-def true_review_counters():
-    """{pk: {field: value}} for every review, from helpful votes and open reports."""
-    rows = Review.objects.annotate(
+def true_review_counters(reviews=None):
+    """{pk: {field: value}} for every review (or these), from helpful votes and open reports."""
+    reviews = Review.objects.all() if reviews is None else reviews
+    rows = reviews.annotate(
         true_helpful=Count("helpful_votes", distinct=True),
         true_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True), distinct=True),
     ).values_list("pk", "true_helpful", "true_reports")
@@ -71,20 +73,26 @@ def _drift(model, truth, label_field):
     ]
 
 
-def counter_drift() -> list[Drift]:
-    """Every stored counter that differs from what the rows say."""
-    return _drift(Framework, true_framework_counters(), "slug") + _drift(
-        Review, true_review_counters(), "title"
+def counter_drift(frameworks=None) -> list[Drift]:
+    """Every stored counter (of these frameworks and their reviews) that differs from the rows."""
+    reviews = None if frameworks is None else Review.objects.filter(framework__in=frameworks)
+    return _drift(Framework, true_framework_counters(frameworks), "slug") + _drift(
+        Review, true_review_counters(reviews), "title"
     )
 
 
 @transaction.atomic
-def recount_all() -> int:
-    """Rewrite every drifted counter from the rows; returns how many rows changed."""
+def recount_all(frameworks=None) -> int:
+    """Rewrite every drifted counter (of these frameworks and their reviews) from the rows.
+
+    Returns how many rows changed.
+    """
+    frameworks = Framework.objects.all() if frameworks is None else frameworks
     # Lock the counted rows first so no service moves a counter between reading and writing.
-    list(Framework.objects.select_for_update().values_list("pk", flat=True))
-    list(Review.objects.select_for_update().values_list("pk", flat=True))
-    drift = counter_drift()
+    pks = list(frameworks.select_for_update().values_list("pk", flat=True))
+    frameworks = Framework.objects.filter(pk__in=pks)
+    list(Review.objects.filter(framework__in=pks).select_for_update().values_list("pk", flat=True))
+    drift = counter_drift(frameworks)
     changes: dict[tuple[str, int], dict] = {}
     for line in drift:
         changes.setdefault((line.model, line.pk), {})[line.field] = line.true

@@ -5,7 +5,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db.migrations.loader import MigrationLoader
 from django.test import Client
+from django.urls import reverse
 
+from catalog import ranking
+from catalog.models import Framework
 from reviews import services
 from reviews.counters import counter_drift
 from reviews.curators import CURATORS, PERMISSIONS, ensure_curators_group, remove_curators_group
@@ -213,3 +216,33 @@ def test_curators_migration_runs_forwards_and_backwards_on_historical_models(set
     assert group.permissions.count() == sum(len(actions) for actions in PERMISSIONS.values())
     operation.reverse_code(historical_apps, None)
     assert not Group.objects.filter(name=CURATORS).exists()
+
+
+def test_curator_recount_action_repairs_only_the_selected_frameworks(admin_client):
+    drifted, other = FrameworkFactory(), FrameworkFactory()
+    services.vote_cast(user=UserFactory(), framework=drifted, value=1)
+    Framework.objects.filter(pk__in=[drifted.pk, other.pk]).update(upvotes=7)
+
+    response = admin_client.post(
+        reverse("admin:catalog_framework_changelist"),
+        {"action": "recount", "_selected_action": [drifted.pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "1 row recounted" in response.text
+    drifted.refresh_from_db()
+    other.refresh_from_db()
+    assert (drifted.upvotes, drifted.score) == (1, ranking.wilson_lower_bound(1, 0))
+    assert other.upvotes == 7  # not selected, left for its own recount
+    assert [line.label for line in counter_drift()] == [other.slug]
+
+
+def test_recount_action_says_so_when_nothing_drifted(admin_client):
+    framework = FrameworkFactory()
+    response = admin_client.post(
+        reverse("admin:catalog_framework_changelist"),
+        {"action": "recount", "_selected_action": [framework.pk]},
+        follow=True,
+    )
+    assert "All counters already matched the rows." in response.text
