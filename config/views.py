@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -81,3 +82,12 @@ def healthz(request):
         logger.warning("health check: the database does not answer", exc_info=True)
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def csrf_failure(request, reason=""):
+    """A failed CSRF check in the site's own 403 page, saying what to do about it."""
+    message = _(
+        "This form had expired or came from another site, so nothing was saved. Go back, reload "
+        "the page and try again."
+    )
+    return render(request, "403.html", {"message": message}, status=403)

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.auth import get_user, get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client
 
 from catalog.models import Framework
 from reviews import services
@@ -312,3 +313,11 @@ def test_profile_queries_are_bounded(client, votes, logged_in, django_assert_max
 
     assert response.status_code == 200
     assert response.text.count('class="vote-item"') == min(votes, 30)
+
+
+def test_csrf_failure_is_the_sites_403_page_with_advice(db):
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "nothing was saved" in response.text
+    assert '<nav class="site-nav"' in response.text

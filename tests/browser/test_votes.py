@@ -57,3 +57,16 @@ def test_vote_in_place_switch_clear_and_anonymous_vote_goes_to_login_and_back(pa
     expect(page).to_have_url(re.compile(r"/frameworks/flask/$"))
     expect(page.locator(".account-menu")).to_contain_text("alice")
     expect(page.locator("#vote-flask [data-role=upvotes]")).to_have_text("0")
+
+
+def test_a_failed_in_place_vote_says_so_and_changes_nothing(page, seeded):
+    sign_up(page, "carol")
+    page.context.clear_cookies(name="csrftoken")  # the form's token no longer matches a cookie
+    flask = page.locator("#vote-flask")
+
+    mark_page(page)
+    flask.locator("button.vote-up").click()
+
+    expect(page.locator("#messages .message-error")).to_contain_text("nothing was changed")
+    expect(flask.locator("[data-role=upvotes]")).to_have_text("0")
+    assert_not_reloaded(page)
