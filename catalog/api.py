@@ -4,14 +4,12 @@ The ranking is the page's own FrameworkFilterSet (`q`, `tag`, `hide`, `sort`), s
 list the same frameworks in the same order.
 """
 
-from django.db.models import Count
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, pagination, serializers, viewsets
-from taggit.models import Tag
 
 from catalog.filters import FrameworkFilterSet
-from catalog.models import Framework
+from catalog.models import Framework, tags_in_use
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -140,10 +138,6 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
 class TagViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Tags on published frameworks, the most used first."""
 
-    queryset = (
-        Tag.objects.filter(framework__is_published=True)
-        .annotate(framework_count=Count("framework"))
-        .order_by("-framework_count", "name")
-    )
+    queryset = tags_in_use()
     serializer_class = TagSerializer
     pagination_class = Pagination

@@ -238,3 +238,12 @@ class Framework(models.Model):
             if found and len(head) >= 8:
                 return head + stop.strip()
         return text
+
+
+def tags_in_use():
+    """Tags carried by published frameworks, annotated `framework_count`, the most used first."""
+    return (
+        Tag.objects.filter(framework__is_published=True)
+        .annotate(framework_count=Count("framework"))
+        .order_by("-framework_count", "name")
+    )

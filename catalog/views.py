@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -9,7 +8,7 @@ from taggit.models import Tag
 
 from catalog.compare import alternatives_to, comparison_of, standing_of
 from catalog.filters import FrameworkFilterSet
-from catalog.models import Framework
+from catalog.models import Framework, tags_in_use
 
 SWITCHES_SHOWN = 10  # frameworks listed under "came here from" and "moved on to"
 
@@ -63,12 +62,7 @@ def detail(request, slug):
 
 
 def tag_list(request):
-    tags = (
-        Tag.objects.filter(framework__is_published=True)
-        .annotate(count=Count("framework"))
-        .order_by("-count", "name")
-    )
-    return render(request, "catalog/tag_list.html", {"tags": tags})
+    return render(request, "catalog/tag_list.html", {"tags": tags_in_use()})
 
 
 def tag_detail(request, slug):
