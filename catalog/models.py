@@ -63,14 +63,18 @@ class FrameworkQuerySet(models.QuerySet):
             trend=Coalesce(Sum("votes__value", filter=Q(votes__updated_at__gte=since)), 0)
         )
 
+    def mean_rating(self) -> float:
+        """Mean of all the stars of these frameworks' published reviews, from the counters."""
+        totals = self.aggregate(
+            stars=Coalesce(Sum("rating_sum"), 0), count=Coalesce(Sum("review_count"), 0)
+        )
+        return totals["stars"] / totals["count"] if totals["count"] else 0.0
+
     def with_bayes_rating(self):
         """Annotate `bayes_rating`: the Bayesian average of stars against the site-wide mean."""
         if "bayes_rating" in self.query.annotations:
             return self  # already there (e.g. sorted by rating): one aggregate query is enough
-        totals = Framework.objects.published().aggregate(
-            stars=Coalesce(Sum("rating_sum"), 0), count=Coalesce(Sum("review_count"), 0)
-        )
-        prior_mean = totals["stars"] / totals["count"] if totals["count"] else 0.0
+        prior_mean = Framework.objects.published().mean_rating()
         weight = ranking.PRIOR_WEIGHT
         return self.annotate(
             bayes_rating=(Value(weight * prior_mean) + Cast("rating_sum", models.FloatField()))

@@ -3,8 +3,7 @@ framework's rating summary (two aggregate queries)."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 
 from catalog import ranking
 from catalog.models import Framework
@@ -48,14 +47,6 @@ class RatingSummary:
     my_status: str | None  # the user's own review: "published", "hidden" or None
 
 
-def site_mean_rating() -> float:
-    """Mean of all stars on published frameworks, from their counters (one query)."""
-    totals = Framework.objects.published().aggregate(
-        stars=Coalesce(Sum("rating_sum"), 0), count=Coalesce(Sum("review_count"), 0)
-    )
-    return totals["stars"] / totals["count"] if totals["count"] else 0.0
-
-
 def rating_summary(framework: Framework, user) -> RatingSummary:
     """Averages from the counters; reviews per star and the user's own review in one query."""
     published = Q(status=Review.Status.PUBLISHED)
@@ -74,7 +65,11 @@ def rating_summary(framework: Framework, user) -> RatingSummary:
     if rows["mine"]:
         my_status = Review.Status.PUBLISHED if rows["mine_published"] else Review.Status.HIDDEN
     count, stars = framework.review_count, framework.rating_sum
-    bayesian = ranking.bayesian_average(stars, count, site_mean_rating()) if count else None
+    bayesian = (
+        ranking.bayesian_average(stars, count, Framework.objects.published().mean_rating())
+        if count
+        else None
+    )
     return RatingSummary(
         count, ranking.raw_average(stars, count), bayesian, bars, listed, my_status
     )
