@@ -3,14 +3,12 @@
 import re
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from rest_framework.throttling import SimpleRateThrottle
-from taggit.models import Tag, TaggedItem
 
 from catalog import ranking
 from catalog.models import Framework
-from tests.factories import ReviewFactory, UserFactory
+from tests.factories import ReviewFactory, UserFactory, bulk_frameworks
 
 pytestmark = pytest.mark.django_db
 
@@ -313,36 +311,10 @@ def test_the_default_anonymous_rate_is_set(settings):
 # Query counts, with 37 frameworks and with 500
 
 
-def add_frameworks(count: int):
-    frameworks = Framework.objects.bulk_create(
-        Framework(
-            name=f"Bulk {n}",
-            slug=f"bulk-{n}",
-            website=f"https://bulk-{n}.example.org/",
-            description=f"Framework number {n}.",
-            upvotes=n % 7,
-            downvotes=n % 3,
-            score=ranking.wilson_lower_bound(n % 7, n % 3),
-            review_count=n % 4,
-            rating_sum=(n % 4) * 3,
-        )
-        for n in range(count)
-    )
-    if not frameworks[0].pk:
-        frameworks = list(Framework.objects.filter(slug__startswith="bulk-"))
-    tags = [Tag.objects.get_or_create(name=name, slug=name)[0] for name in ("bulk", "async")]
-    content_type = ContentType.objects.get_for_model(Framework)
-    TaggedItem.objects.bulk_create(
-        TaggedItem(tag=tag, content_type=content_type, object_id=framework.pk)
-        for framework in frameworks
-        for tag in tags
-    )
-
-
 @pytest.fixture(params=[37, 500])
 def catalog_size(request, voted):
     if request.param > 37:
-        add_frameworks(request.param - 37)
+        bulk_frameworks(request.param - 37)
     assert Framework.objects.count() == request.param
     return request.param
 

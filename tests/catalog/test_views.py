@@ -3,14 +3,12 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.utils.html import escape
-from taggit.models import Tag, TaggedItem
 
 from catalog import ranking
 from catalog.models import Framework
 from catalog.seed import load_fixture
-from tests.factories import FrameworkFactory, ReviewFactory, UserFactory
+from tests.factories import FrameworkFactory, ReviewFactory, UserFactory, bulk_frameworks
 
 pytestmark = pytest.mark.django_db
 
@@ -36,32 +34,6 @@ def next_link_query(response) -> dict[str, list[str]]:
 def set_votes(framework, up, down):
     Framework.objects.filter(pk=framework.pk).update(
         upvotes=up, downvotes=down, score=ranking.wilson_lower_bound(up, down)
-    )
-
-
-def add_frameworks(count: int, start: int = 1000):
-    """`count` extra published frameworks, each with two tags, in a handful of queries."""
-    frameworks = Framework.objects.bulk_create(
-        Framework(
-            name=f"Bulk {n}",
-            slug=f"bulk-{n}",
-            website=f"https://bulk-{n}.example.org/",
-            description=f"第 {n} 个框架。Framework number {n}.",
-            drawbacks="无。",
-            upvotes=n % 7,
-            downvotes=n % 3,
-            score=ranking.wilson_lower_bound(n % 7, n % 3),
-        )
-        for n in range(start, start + count)
-    )
-    if not frameworks[0].pk:  # backends that do not return ids from bulk_create
-        frameworks = list(Framework.objects.filter(slug__startswith="bulk-"))
-    tags = [Tag.objects.get_or_create(name=name, slug=name)[0] for name in ("bulk", "extra")]
-    content_type = ContentType.objects.get_for_model(Framework)
-    TaggedItem.objects.bulk_create(
-        TaggedItem(tag=tag, content_type=content_type, object_id=framework.pk)
-        for framework in frameworks
-        for tag in tags
     )
 
 
@@ -321,7 +293,7 @@ def test_set_language_refuses_get(en, seeded, settings):
 @pytest.fixture(params=[37, 500], ids=["37-frameworks", "500-frameworks"])
 def catalog_size(request, seeded):
     if request.param > 37:
-        add_frameworks(request.param - 37)
+        bulk_frameworks(request.param - 37)
     assert Framework.objects.count() == request.param
     flask = Framework.objects.get(slug="flask")
     set_votes(flask, 4, 1)
@@ -367,7 +339,7 @@ def test_detail_query_count_is_fixed_when_logged_in(
 def test_query_counts_do_not_grow_with_the_catalog(en, seeded, django_assert_max_num_queries):
     urls = ["/", "/?sort=trending", "/?sort=rating", "/frameworks/flask/", "/tags/", "/tags/async/"]
     small = [count_queries(django_assert_max_num_queries, en, url, 20) for url in urls]
-    add_frameworks(463)
+    bulk_frameworks(463)
     large = [count_queries(django_assert_max_num_queries, en, url, 20) for url in urls]
     assert large == small
     # An unranked framework deep in a large catalog costs the same as a seed one.
