@@ -128,3 +128,11 @@ def test_with_votes_the_page_gives_counts_score_neighbour_and_up_votes_needed(en
     text = why_text(en, "beta")
     assert "#3 in the ranking" in text
     assert "Alpha scores 20.7: 2 more up-votes" in text
+
+
+def test_page_explains_the_place_of_a_framework_added_after_the_article(client, seeded):
+    FrameworkFactory(name="Zeta", slug="zeta", seed_rank=None)
+    text = client.get("/frameworks/zeta/", HTTP_ACCEPT_LANGUAGE="en").text
+    assert "It was added after the article" in text
+    assert "#38 in the ranking" in text
+    assert "keeps its place from the article's order" not in text
