@@ -148,20 +148,21 @@ def review_restore(*, review: Review, curator, reason: str = "") -> bool:
 
 
 @transaction.atomic
-def helpful_toggle(*, user, review: Review) -> Review:
-    """Mark the review helpful for the user, or take the mark back; returns the review, counted."""
+def helpful_toggle(*, user, review: Review) -> tuple[Review, bool]:
+    """Mark the review helpful for the user, or take the mark back.
+
+    Returns (the review, counted; whether the user's mark is now on it).
+    """
+    # The review row stays locked to the end, so its count can be moved in Python.
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.user_id == user.pk:
         raise NotAllowed("You cannot mark your own review helpful.")
     deleted, _ = HelpfulVote.objects.filter(user=user, review=review).delete()
-    if deleted:
-        review.helpful_count = F("helpful_count") - 1
-    else:
+    if not deleted:
         HelpfulVote.objects.create(user=user, review=review)
-        review.helpful_count = F("helpful_count") + 1
+    review.helpful_count += -1 if deleted else 1
     review.save(update_fields=["helpful_count"])
-    review.refresh_from_db(fields=["helpful_count"])
-    return review
+    return review, not deleted
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from catalog.models import Framework
-from reviews import selectors, services
+from reviews import services
 from reviews.forms import ReportForm, ReviewForm
 from reviews.models import ModerationAction, Review, Vote
 
@@ -103,10 +103,9 @@ def helpful_toggle(request, pk):
     if not request.user.is_authenticated:
         return _login_first(request, back)
     try:
-        review = services.helpful_toggle(user=request.user, review=review)
+        review, marked = services.helpful_toggle(user=request.user, review=review)
     except services.NotAllowed:
         return forbidden(request, _("You cannot mark your own review helpful."))
-    marked = review.pk in selectors.user_helpful_marks(request.user, [review])
     if request.htmx:
         context = {"review": review, "marks": {review.pk} if marked else set(), "next": back}
         return render(request, "reviews/_helpful_button.html", context)

@@ -153,9 +153,11 @@ def test_clearing_reports_resolves_them_and_zeroes_the_count(flask):
 def test_helpful_toggle_twice_returns_to_zero(flask):
     review = CountedReviewFactory(framework=flask)
     reader = UserFactory()
-    assert services.helpful_toggle(user=reader, review=review).helpful_count == 1
+    review, marked = services.helpful_toggle(user=reader, review=review)
+    assert (review.helpful_count, marked) == (1, True)
     assert review_counts(review) == (1, 0)
-    assert services.helpful_toggle(user=reader, review=review).helpful_count == 0
+    review, marked = services.helpful_toggle(user=reader, review=review)
+    assert (review.helpful_count, marked) == (0, False)
     assert review_counts(review) == (0, 0)
     assert_counters_true()
 
