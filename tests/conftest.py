@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from catalog.models import Framework
+from tests.factories import FrameworkFactory
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +27,9 @@ def en(client):
     """A client that asks for English."""
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
+
+
+@pytest.fixture
+def flask(db):
+    """One published framework, Flask, outside the seed."""
+    return FrameworkFactory(name="Flask", slug="flask")

@@ -21,11 +21,6 @@ CHANGELIST = "/admin/reviews/review/"
 
 
 @pytest.fixture
-def flask():
-    return FrameworkFactory(name="Flask", slug="flask")
-
-
-@pytest.fixture
 def curator():
     return CuratorFactory(username="curator")
 

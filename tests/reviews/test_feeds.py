@@ -13,11 +13,6 @@ pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-@pytest.fixture
-def flask():
-    return FrameworkFactory(name="Flask", slug="flask")
-
-
 def entries(client, url):
     response = client.get(url)
     assert response.status_code == 200

@@ -13,11 +13,6 @@ from tests.factories import CountedReviewFactory, FrameworkFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def flask():
-    return FrameworkFactory(name="Flask", slug="flask")
-
-
 def assert_counters_true():
     """Stored counters equal the aggregates, and `recount --check` agrees."""
     assert counter_drift() == []

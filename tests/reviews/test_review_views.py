@@ -28,11 +28,6 @@ PAGE_MAX_QUERIES = 25
 
 
 @pytest.fixture
-def flask():
-    return FrameworkFactory(name="Flask", slug="flask")
-
-
-@pytest.fixture
 def owner():
     return UserFactory(username="owner")
 

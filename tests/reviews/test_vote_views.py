@@ -12,17 +12,12 @@ from catalog.models import Framework
 from reviews import services
 from reviews.counters import counter_drift, recount_all
 from reviews.models import Vote
-from tests.factories import FrameworkFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 PAGE_MAX_QUERIES = 10
 VOTE_MAX_QUERIES = 10
-
-
-@pytest.fixture
-def flask():
-    return FrameworkFactory(name="Flask", slug="flask")
 
 
 @pytest.fixture
