@@ -222,10 +222,6 @@ class Framework(models.Model):
         return reverse("catalog:detail", kwargs={"slug": self.slug})
 
     @property
-    def net_votes(self) -> int:
-        return self.upvotes - self.downvotes
-
-    @property
     def vote_count(self) -> int:
         return self.upvotes + self.downvotes
 

@@ -43,11 +43,10 @@ def test_summary_does_not_stop_at_a_very_short_first_clause():
     assert FrameworkFactory(description=text).summary == text
 
 
-def test_net_votes_and_vote_count_come_from_the_counters():
+def test_vote_count_comes_from_the_counters():
     framework = FrameworkFactory()
     Framework.objects.filter(pk=framework.pk).update(upvotes=7, downvotes=3)
     framework.refresh_from_db()
-    assert framework.net_votes == 4
     assert framework.vote_count == 10
 
 
