@@ -55,7 +55,7 @@ test: install-dev translations
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 messages: install-dev
-	$(PY) manage.py makemessages --locale zh_Hans --locale en --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
+	$(PY) manage.py makemessages --locale zh_Hans --locale en --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete --no-location
 	$(PY) manage.py compile_translations --fill-source en
 	@echo "Now translate the new or fuzzy entries in config/locale/zh_Hans/LC_MESSAGES/django.po"
 
