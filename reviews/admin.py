@@ -13,6 +13,7 @@ from catalog.models import Framework
 from reviews import services
 from reviews.counters import counter_drift, recount_all
 from reviews.models import HelpfulVote, ModerationAction, Report, Review, Vote
+from reviews.text import CleanTextMixin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -28,7 +29,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class HideReasonForm(forms.Form):
+class HideReasonForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Public reason"),
         max_length=ModerationAction._meta.get_field("reason").max_length,

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Framework
 from reviews.models import Report, Review
+from reviews.text import CleanTextMixin
 
 STAR_CHOICES = [
     (5, _("★★★★★ 5 — excellent")),
@@ -21,7 +22,7 @@ REVIEW_SORT_CHOICES = [
 TOO_LONG = _("Too long: at most %(limit_value)d characters (this has %(show_value)d).")
 
 
-class ReviewForm(forms.ModelForm):
+class ReviewForm(CleanTextMixin, forms.ModelForm):
     """One person's review of one framework; saved through reviews.services.review_save."""
 
     rating = forms.TypedChoiceField(
@@ -65,7 +66,7 @@ class ReviewForm(forms.ModelForm):
         field.error_messages["invalid_choice"] = _("Pick another framework from the list.")
 
 
-class ReportForm(forms.Form):
+class ReportForm(CleanTextMixin, forms.Form):
     """Why a review should be looked at by a curator."""
 
     reason = forms.ChoiceField(

@@ -13,6 +13,7 @@ from catalog import ranking
 from catalog.models import Framework
 from reviews.markup import render_markdown
 from reviews.models import HelpfulVote, ModerationAction, Report, Review, Vote
+from reviews.text import clean_text
 
 
 class NotAllowed(Exception):
@@ -81,10 +82,8 @@ def review_save(
     old_rating = review.rating if was_counted else 0
     if review is None:
         review = Review(user=user, framework=framework)
-    # PostgreSQL refuses NUL characters in text; the form rejects them, callers may not.
-    title, body, pros, cons, version_used = (
-        text.replace("\x00", "") for text in (title, body, pros, cons, version_used)
-    )
+    # Callers other than the form (scripts, the shell) may pass what XML and HTML forbid.
+    title, body, pros, cons, version_used = map(clean_text, (title, body, pros, cons, version_used))
     review.rating = rating
     review.title = title
     review.body = body
@@ -125,7 +124,7 @@ def _moderate(*, review: Review, curator, reason: str, action: str) -> bool:
         framework=framework,
         review_title=review.title,
         action=action,
-        reason=reason,
+        reason=clean_text(reason),
         curator=curator,
     )
     return True
@@ -174,7 +173,9 @@ def report_create(*, user, review: Review, reason: str, detail: str = "") -> tup
     report = Report.objects.filter(user=user, review=review).first()
     if report is not None:
         return report, False
-    report = Report.objects.create(user=user, review=review, reason=reason, detail=detail)
+    report = Report.objects.create(
+        user=user, review=review, reason=reason, detail=clean_text(detail)
+    )
     Review.objects.filter(pk=review.pk).update(report_count=F("report_count") + 1)
     return report, True
 
