@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from catalog.admin import FrameworkAdmin as CatalogFrameworkAdmin
 from catalog.models import Framework
 from reviews import services
-from reviews.counters import counter_drift, recount_all
+from reviews.counters import recount_all, rows_in
 from reviews.models import HelpfulVote, ModerationAction, Report, Review, Vote
 from reviews.text import CleanTextMixin
 
@@ -184,8 +184,8 @@ class FrameworkAdmin(CatalogFrameworkAdmin):
 
     @admin.action(description=_("Recount votes, score and reviews of selected frameworks"))
     def recount(self, request, queryset):
-        drift = counter_drift(queryset)
-        changed = recount_all(queryset)
+        drift = recount_all(queryset)  # found under the lock, so it is what was corrected
+        changed = rows_in(drift)
         if not changed:
             self.message_user(request, _("All counters already matched the rows."))
             return
