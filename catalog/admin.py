@@ -1,10 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Framework
 from catalog.templatetags.catalog_tags import percent
+
+UNPUBLISH_INSTEAD = _(
+    "A framework with reviews or a moderation history cannot be deleted, so that nothing people "
+    "wrote is lost. To take it off the site, untick “published” instead."
+)
 
 
 class TagFilter(admin.AllValuesFieldListFilter):
@@ -61,6 +66,12 @@ class FrameworkAdmin(admin.ModelAdmin):
     def shown_score(self, framework) -> str:
         """As the site shows it: the Wilson bound as a share, one decimal."""
         return percent(framework.score)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            self.message_user(request, UNPUBLISH_INSTEAD, messages.WARNING)
+        return deleted, counts, perms_needed, protected
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")

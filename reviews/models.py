@@ -71,7 +71,8 @@ class Review(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
     )
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="reviews")
+    # PROTECT: a framework with reviews is unpublished, never deleted (the admin says so).
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="reviews")
     rating = models.PositiveSmallIntegerField(
         _("rating"), choices=[(i, str(i)) for i in range(1, 6)]
     )
@@ -191,7 +192,7 @@ class ModerationAction(models.Model):
         Review, null=True, on_delete=models.SET_NULL, related_name="moderation_actions"
     )
     framework = models.ForeignKey(
-        Framework, on_delete=models.CASCADE, related_name="moderation_actions"
+        Framework, on_delete=models.PROTECT, related_name="moderation_actions"
     )
     review_title = models.CharField(_("review title"), max_length=120)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
