@@ -4,6 +4,8 @@ reviews.services, so the counters and the public moderation log always follow.""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -200,3 +202,29 @@ class FrameworkAdmin(CatalogFrameworkAdmin):
             % {"count": changed, "fields": fields},
             messages.WARNING,
         )
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class AccountAdmin(UserAdmin):
+    """Users: deleting one (single or bulk) goes through reviews.services.account_delete."""
+
+    SERVICE_ROWS = (Vote, HelpfulVote, Report, Review)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Votes, helpful marks and reports are read-only in the admin (only the services write
+        # them); whoever may delete the account may take them with it, through the service.
+        if self.has_delete_permission(request):
+            service_rows = {str(model._meta.verbose_name) for model in self.SERVICE_ROWS}
+            perms_needed = {name for name in perms_needed if str(name) not in service_rows}
+        return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        services.account_delete(user=obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            services.account_delete(user=user)

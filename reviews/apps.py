@@ -1,7 +1,26 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_delete
 from django.utils.translation import gettext_lazy as _
+
+
+def _release_deleted_account(sender, instance, **kwargs):
+    from reviews import services
+
+    services.account_release(user=instance)
 
 
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = _("Votes and reviews")
+
+    def ready(self):
+        from django.contrib.auth import get_user_model
+
+        # The one place where a user's deletion meets the counters. `reviews.services.
+        # account_delete` is the way to delete an account; this hook makes every other way
+        # (`User.delete()` or a queryset delete in the shell or a script, a cascade) take back
+        # the account's votes, reviews, helpful marks and reports through the same service, in
+        # the deletion's own transaction, so that no counter drifts whoever deletes the user.
+        pre_delete.connect(
+            _release_deleted_account, sender=get_user_model(), dispatch_uid="account_release"
+        )

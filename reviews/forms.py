@@ -89,3 +89,24 @@ class ReportForm(CleanTextMixin, forms.Form):
         if data.get("reason") == Report.Reason.OTHER and not data.get("detail"):
             self.add_error("detail", _("Say what is wrong when the reason is “other”."))
         return data
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting one's own account: the password confirms it is really them."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Type your password to confirm.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password; nothing was deleted."))
+        return password

@@ -197,3 +197,55 @@ def reports_clear(*, review: Review) -> int:
     resolved = review.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
     Review.objects.filter(pk=review.pk).update(report_count=0)
     return resolved
+
+
+@transaction.atomic
+def account_release(*, user) -> None:
+    """Remove what the account left on the site, every counter moving back in this transaction.
+
+    Its votes, its reviews (with the helpful marks and reports on them), its helpful marks and
+    its reports go; the moderation log keeps its entries (the curator's name is cleared by the
+    foreign key). Runs before every deletion of a user, from anywhere (see reviews.apps); a
+    second run finds nothing left to do.
+    """
+    votes = list(Vote.objects.filter(user=user).values_list("framework_id", "value"))
+    own_reviews = Review.objects.filter(user=user)
+    # Lock in the services' order: frameworks (by id), then reviews (by id).
+    framework_ids = {pk for pk, _value in votes} | set(
+        own_reviews.values_list("framework_id", flat=True)
+    )
+    frameworks = {
+        framework.pk: framework
+        for framework in Framework.objects.select_for_update()
+        .filter(pk__in=framework_ids)
+        .order_by("pk")
+    }
+    marked = list(HelpfulVote.objects.filter(user=user).values_list("review_id", flat=True))
+    reported = list(
+        Report.objects.filter(user=user, resolved_at__isnull=True).values_list(
+            "review_id", flat=True
+        )
+    )
+    locked = set(own_reviews.values_list("pk", flat=True)) | set(marked) | set(reported)
+    list(Review.objects.select_for_update().filter(pk__in=locked).order_by("pk").values_list("pk"))
+
+    for framework_id, value in votes:
+        framework = frameworks[framework_id]
+        framework.upvotes -= value == Vote.UP
+        framework.downvotes -= value == Vote.DOWN
+        _save_score(framework)
+    for review in own_reviews.filter(status=Review.Status.PUBLISHED).only("framework", "rating"):
+        _move_review_counters(frameworks[review.framework_id], count=-1, stars=-review.rating)
+    Review.objects.filter(pk__in=marked).update(helpful_count=F("helpful_count") - 1)
+    Review.objects.filter(pk__in=reported).update(report_count=F("report_count") - 1)
+    HelpfulVote.objects.filter(user=user).delete()
+    Report.objects.filter(user=user).delete()
+    Vote.objects.filter(user=user).delete()
+    own_reviews.delete()
+
+
+@transaction.atomic
+def account_delete(*, user) -> None:
+    """Delete the account and everything it left on the site; counters follow (account_release)."""
+    account_release(user=user)
+    user.delete()  # the pre_delete hook runs account_release again: nothing is left by then

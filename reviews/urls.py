@@ -15,4 +15,5 @@ urlpatterns = [
     path("moderation/", views.moderation_log, name="moderation-log"),
     path("feeds/reviews/", LatestReviewsFeed(), name="feed"),
     path("users/<str:username>/", views.profile, name="profile"),
+    path("accounts/delete/", views.account_delete, name="account-delete"),
 ]

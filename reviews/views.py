@@ -1,9 +1,10 @@
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,7 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from catalog.models import Framework
 from reviews import services
-from reviews.forms import ReportForm, ReviewForm
+from reviews.forms import AccountDeleteForm, ReportForm, ReviewForm
 from reviews.models import ModerationAction, Review, Vote
 
 MODERATION_PAGE_SIZE = 50
@@ -152,3 +153,21 @@ def profile(request, username):
     votes = Paginator(Vote.objects.for_profile(person), PROFILE_PAGE_SIZE)
     page = votes.get_page(request.GET.get("page"))
     return render(request, "reviews/profile.html", {"person": person, "page": page, "votes": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    """Delete one's own account after typing the password; says first what goes."""
+    user = request.user
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=user)
+    if form.is_valid():
+        services.account_delete(user=user)
+        logout(request)
+        messages.success(request, _("Your account is deleted. Thank you for taking part."))
+        return see_other(reverse("catalog:ranking"))
+    counts = {
+        "votes": Vote.objects.filter(user=user).count(),
+        "reviews": Review.objects.filter(user=user).count(),
+    }
+    return render(request, "reviews/account_confirm_delete.html", {"form": form, **counts})

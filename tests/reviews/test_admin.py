@@ -4,6 +4,7 @@ reports — all through the services, so counters and the moderation log follow.
 import pytest
 from django.contrib.auth.models import Group
 from django.db.migrations.loader import MigrationLoader
+from django.db.models import ProtectedError
 from django.test import Client
 from django.urls import reverse
 
@@ -241,3 +242,36 @@ def test_recount_action_says_so_when_nothing_drifted(admin_client):
         follow=True,
     )
     assert "All counters already matched the rows." in response.text
+
+
+def test_a_framework_with_reviews_or_moderation_history_cannot_be_deleted(flask):
+    review = CountedReviewFactory(framework=flask)
+    with pytest.raises(ProtectedError):
+        flask.delete()
+    services.review_hide(review=review, curator=None, reason="spam")
+    services.review_delete(review=review)
+    assert ModerationAction.objects.filter(framework=flask).exists()
+    with pytest.raises(ProtectedError):
+        flask.delete()  # the public log still names it
+    assert Framework.objects.filter(pk=flask.pk).exists()
+
+
+def test_admin_delete_tells_curators_to_unpublish_instead(flask):
+    CountedReviewFactory(framework=flask)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(CuratorFactory(is_superuser=True))
+    url = reverse("admin:catalog_framework_delete", args=[flask.pk])
+
+    response = client.get(url)
+    assert "untick “published” instead" in response.text
+    response = client.post(url, {"post": "yes"}, follow=True)
+    assert Framework.objects.filter(pk=flask.pk).exists()
+
+    response = client.post(
+        reverse("admin:catalog_framework_changelist"),
+        {"action": "delete_selected", "_selected_action": [flask.pk], "post": "yes"},
+        follow=True,
+    )
+    assert "untick “published” instead" in response.text
+    assert Framework.objects.filter(pk=flask.pk).exists()
+    assert Review.objects.filter(framework=flask).exists()
