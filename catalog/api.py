@@ -4,22 +4,67 @@ The ranking is the page's own FrameworkFilterSet (`q`, `tag`, `hide`, `sort`), s
 list the same frameworks in the same order.
 """
 
+import re
+
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, pagination, serializers, viewsets
+from rest_framework.exceptions import ValidationError
 
 from catalog.filters import FrameworkFilterSet
 from catalog.models import Framework, tags_in_use
 
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+
 
 class Pagination(pagination.PageNumberPagination):
-    """`page`, and `page_size` up to 100 (20 unless asked): the settings' default pagination
-    with a bounded page size.
+    """`page` (from 1) and `page_size` (1 to 100, 20 unless asked).
+
+    Anything else is a 400 that says so; a page past the end is a 404.
     """
 
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    last_page_strings = ()  # `page` is a number, as the schema says
+
+    def _whole_number(self, request, name: str, default: int, maximum: int | None = None) -> int:
+        raw = request.query_params.get(name)
+        if raw is None:
+            return default
+        try:
+            number = int(raw) if _WHOLE_NUMBER.fullmatch(raw) else 0
+        except ValueError:  # more digits than Python converts: no such page either way
+            number = 0
+        if number < 1 or (maximum is not None and number > maximum):
+            if maximum is None:
+                message = _("%(name)s must be a whole number from 1.") % {"name": name}
+            else:
+                message = _("%(name)s must be a whole number from 1 to %(maximum)d.") % {
+                    "name": name,
+                    "maximum": maximum,
+                }
+            raise ValidationError({name: [message]})
+        return number
+
+    def get_page_size(self, request):
+        return self._whole_number(
+            request, self.page_size_query_param, self.page_size, self.max_page_size
+        )
+
+    def get_page_number(self, request, paginator):
+        return self._whole_number(request, self.page_query_param, 1)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.page_query_param: {},
+            self.page_size_query_param: {"maximum": self.max_page_size},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(minimum=1, **bounds[parameter["name"]])
+        return parameters
 
 
 def _absolute(serializer, path: str) -> str:

@@ -1,8 +1,8 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from catalog.api import FrameworkViewSet, TagViewSet
+from catalog.api_schema import SchemaView
 
 app_name = "api"
 
@@ -11,6 +11,6 @@ router.register("frameworks", FrameworkViewSet, basename="framework")
 router.register("tags", TagViewSet, basename="tag")
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     *router.urls,
 ]

@@ -15,6 +15,23 @@ SORT_CHOICES = [
 ]
 
 
+class PresentChoiceField(django_filters.fields.ChoiceField):
+    """A choice that may be left out, but not given empty (`?sort=` is not a sort)."""
+
+    def clean(self, value):
+        if value == "":
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().clean(value)
+
+
+class SortFilter(django_filters.ChoiceFilter):
+    field_class = PresentChoiceField
+
+
 class FrameworkFilterSet(django_filters.FilterSet):
     """The ranking page's one filter: search `q`, `tag`, `sort` (delegated to `ranked()`)."""
 
@@ -35,9 +52,7 @@ class FrameworkFilterSet(django_filters.FilterSet):
         ],
         widget=forms.CheckboxSelectMultiple,
     )
-    sort = django_filters.ChoiceFilter(
-        method="filter_sort", label=_("Sort"), choices=SORT_CHOICES, empty_label=None
-    )
+    sort = SortFilter(method="filter_sort", label=_("Sort"), choices=SORT_CHOICES, empty_label=None)
 
     class Meta:
         model = Framework

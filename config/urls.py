@@ -17,3 +17,5 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("reviews.urls")),
 ]
+
+handler404 = "config.views.page_not_found"

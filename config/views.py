@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import CreateView
@@ -91,3 +92,10 @@ def csrf_failure(request, reason=""):
         "the page and try again."
     )
     return render(request, "403.html", {"message": message}, status=403)
+
+
+def page_not_found(request, exception):
+    """The site's 404 page; under /api/ the API's own JSON 404, like the rest of the API."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)

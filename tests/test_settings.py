@@ -94,3 +94,54 @@ def test_redis_url_selects_the_redis_cache():
     settings = settings_with(REDIS_URL="redis://cache.example.org:6379/1")
     assert settings["CACHE"] == "django.core.cache.backends.redis.RedisCache"
     assert settings["CACHE_LOCATION"] == "redis://cache.example.org:6379/1"
+
+
+def test_production_without_redis_uses_the_database_cache_every_worker_sees():
+    settings = settings_with(DJANGO_ENV="production", SECRET_KEY="s", ALLOWED_HOSTS="example.org")
+    assert settings["CACHE"] == "django.core.cache.backends.db.DatabaseCache"
+    assert settings["CACHE_LOCATION"] == "pywebrank_cache"
+
+
+# Counts one anonymous API request per run through the throttle, in its own interpreter.
+THROTTLED_REQUEST = """
+import django
+django.setup()
+from django.core.management import call_command
+from django.test import RequestFactory
+from rest_framework.request import Request
+from catalog.api import FrameworkViewSet
+from rest_framework.throttling import AnonRateThrottle
+call_command("createcachetable", verbosity=0)
+request = Request(RequestFactory().get("/api/tags/", REMOTE_ADDR="192.0.2.7"))
+request.user = None
+throttle, view = AnonRateThrottle(), FrameworkViewSet()
+print(" ".join(str(throttle.allow_request(request, view)) for _ in range(2)))
+"""
+
+
+def test_two_processes_share_the_throttle_count_in_production(tmp_path):
+    env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
+    env.update(
+        DJANGO_ENV="production",
+        SECRET_KEY="s",
+        ALLOWED_HOSTS="example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+        DJANGO_SETTINGS_MODULE="config.settings",
+        API_ANON_RATE="3/min",
+    )
+
+    def worker() -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", THROTTLED_REQUEST],
+            cwd=BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.split()
+
+    # Two processes, like two gunicorn workers: the second sees the first one's two requests.
+    assert worker() == ["True", "True"]
+    assert worker() == ["True", "False"]

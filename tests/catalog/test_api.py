@@ -1,5 +1,6 @@
 """The read-only API: the same ranking as the page, documented, paginated, throttled, no writes."""
 
+import json
 import re
 
 import pytest
@@ -187,8 +188,16 @@ def test_the_ranking_is_paginated_by_twenty(api, seeded):
 
 def test_page_size_can_be_chosen_up_to_a_hundred(api, seeded):
     assert len(api.get("/api/frameworks/?page_size=5").json()["results"]) == 5
-    assert len(api.get("/api/frameworks/?page_size=100000").json()["results"]) == 37
-    assert len(api.get("/api/frameworks/?page_size=abc").json()["results"]) == 20
+    assert len(api.get("/api/frameworks/?page_size=100").json()["results"]) == 37
+    assert len(api.get("/api/frameworks/").json()["results"]) == 20
+
+
+@pytest.mark.parametrize("url", ["/api/frameworks/", "/api/tags/"])
+@pytest.mark.parametrize("size", ["abc", "0", "-1", "101", "100000", "", "1.5", "٣"])
+def test_an_invalid_page_size_is_a_400_with_a_message(api, seeded, url, size):
+    response = api.get(url, {"page_size": size})
+    assert response.status_code == 400
+    assert response.json() == {"page_size": ["page_size must be a whole number from 1 to 100."]}
 
 
 def test_pages_keep_the_filters(api, seeded):
@@ -198,9 +207,42 @@ def test_pages_keep_the_filters(api, seeded):
     assert names == sorted(names)
 
 
-@pytest.mark.parametrize("page", ["3", "0", "-1", "abc", "99999999999999999999999"])
-def test_wild_page_numbers_are_a_404(api, seeded, page):
-    assert api.get(f"/api/frameworks/?page={page}").status_code == 404
+@pytest.mark.parametrize("page", ["3", "99999999999999999999999"])
+def test_a_page_past_the_end_is_a_json_404(api, seeded, page):
+    response = api.get(f"/api/frameworks/?page={page}")
+    assert response.status_code == 404
+    assert set(response.json()) == {"detail"}
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "", "last", "1e3"])
+def test_an_invalid_page_number_is_a_400_with_a_message(api, seeded, page):
+    response = api.get("/api/frameworks/", {"page": page})
+    assert response.status_code == 400
+    assert response.json() == {"page": ["page must be a whole number from 1."]}
+
+
+def test_error_messages_follow_accept_language(api, seeded):
+    response = api.get("/api/frameworks/?page_size=0", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400
+    assert re.search(r"[\u4e00-\u9fff]", response.json()["page_size"][0])
+    response = api.get("/api/nothing-here/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert re.search(r"[\u4e00-\u9fff]", response.json()["detail"])
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/nothing-here/", "/api/frameworks/a/b/", "/api/frameworks/bad%20slug/"]
+)
+def test_an_address_under_the_api_that_matches_nothing_is_a_json_404(api, seeded, path):
+    response = api.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_outside_the_api_a_404_is_still_the_html_page(api, seeded):
+    response = api.get("/nothing-here/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
 
 
 # Tags
@@ -291,6 +333,19 @@ def test_anonymous_clients_are_throttled(api, seeded, monkeypatch):
     assert "Retry-After" in api.get("/api/frameworks/")
 
 
+def test_anonymous_clients_have_only_the_anonymous_rate(api, seeded, monkeypatch):
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "4/min", "user": "2/min"})
+    statuses = [api.get("/api/tags/").status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]
+
+
+def test_logged_in_clients_have_only_the_user_rate(api, seeded, monkeypatch):
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "2/min", "user": "4/min"})
+    api.force_login(UserFactory())
+    statuses = [api.get("/api/tags/").status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]
+
+
 def test_logged_in_clients_have_their_own_rate(api, seeded, monkeypatch):
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "1/min", "user": "3/min"})
     assert api.get("/api/tags/").status_code == 200
@@ -298,6 +353,23 @@ def test_logged_in_clients_have_their_own_rate(api, seeded, monkeypatch):
     api.force_login(UserFactory())
     statuses = [api.get("/api/tags/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_the_schema_documents_400_404_and_429_with_retry_after_in_english(api, seeded):
+    api.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    document = schema(api)
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            responses = operation["responses"]
+            assert {"200", "400", "404", "429"} <= set(responses)
+            assert "Retry-After" in responses["429"]["headers"]
+            for status in ("400", "404", "429"):
+                assert "application/json" in responses[status]["content"]
+    schemas = document["components"]["schemas"]
+    assert schemas["Error"]["required"] == ["detail"]
+    assert schemas["ValidationError"]["additionalProperties"]["type"] == "array"
+    text = json.dumps(document, ensure_ascii=False)
+    assert not re.search(r"[\u4e00-\u9fff]", text), "the schema is in English only"
 
 
 def test_the_default_anonymous_rate_is_set(settings):

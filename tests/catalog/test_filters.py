@@ -126,3 +126,9 @@ def test_the_page_keeps_the_valid_sort_and_names_the_invalid_parameter(en, catal
     response = en.get("/", {"sort": "name", "q": "x" * 101})
     assert [f.name for f in response.context["frameworks"]][:2] == ["Buildbot", "Django"]
     assert "Search: Ensure this value has at most 100 characters (it has 101)." in response.text
+
+
+def test_an_empty_sort_is_invalid_not_silently_the_default(catalog):
+    names, filterset = filtered("sort=&q=微框架")
+    assert "sort" in filterset.form.errors
+    assert names == ["Flask"]
