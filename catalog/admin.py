@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from catalog.aspects import COUNTER_FIELDS
 from catalog.models import Framework
 from catalog.templatetags.catalog_tags import percent
 
@@ -44,6 +45,7 @@ class FrameworkAdmin(admin.ModelAdmin):
         "score",
         "review_count",
         "rating_sum",
+        *COUNTER_FIELDS,
         "created_at",
         "updated_at",
     )

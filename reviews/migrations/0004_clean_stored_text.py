@@ -35,7 +35,7 @@ def clean_stored_text(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0002_curators_group"),
+        ("reviews", "0003_review_aspects"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 

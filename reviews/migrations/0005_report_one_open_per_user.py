@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0003_clean_stored_text"),
+        ("reviews", "0004_clean_stored_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("catalog", "0001_initial"),
-        ("reviews", "0004_report_one_open_per_user"),
+        ("reviews", "0005_report_one_open_per_user"),
     ]
 
     operations = [
