@@ -6,6 +6,7 @@ list the same frameworks in the same order.
 
 import re
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -20,14 +21,12 @@ _WHOLE_NUMBER = re.compile(r"[0-9]+")
 
 
 class Pagination(pagination.PageNumberPagination):
-    """`page` (from 1) and `page_size` (1 to 100, 20 unless asked).
+    """`page` (from 1) and `page_size` (1 to API_MAX_PAGE_SIZE, API_PAGE_SIZE unless asked).
 
     Anything else is a 400 that says so; a page past the end is a 404.
     """
 
-    page_size = 20
     page_size_query_param = "page_size"
-    max_page_size = 100
     last_page_strings = ()  # `page` is a number, as the schema says
 
     def _whole_number(self, request, name: str, default: int, maximum: int | None = None) -> int:
@@ -48,6 +47,14 @@ class Pagination(pagination.PageNumberPagination):
                 }
             raise ValidationError({name: [message]})
         return number
+
+    @property
+    def page_size(self) -> int:
+        return settings.API_PAGE_SIZE
+
+    @property
+    def max_page_size(self) -> int:
+        return settings.API_MAX_PAGE_SIZE
 
     def get_page_size(self, request):
         return self._whole_number(
@@ -104,9 +111,13 @@ class RatingSerializer(serializers.Serializer):
         help_text="Plain mean of the stars (1–5); null without reviews.",
     )
     bayesian = serializers.FloatField(
-        source="bayes_rating",
+        source="bayesian_rating",
         read_only=True,
-        help_text="Mean of the stars pulled towards the site-wide mean (what `sort=rating` uses).",
+        allow_null=True,
+        help_text=(
+            "Mean of the stars pulled towards the site-wide mean (what `sort=rating` uses); "
+            "null without reviews, as on the pages."
+        ),
     )
 
 
@@ -203,7 +214,7 @@ class FrameworkDetailSerializer(FrameworkSerializer):
         read_only_fields = fields
 
     def get_position(self, framework) -> int:
-        return Framework.objects.published().ahead_of(framework).count() + 1
+        return Framework.objects.published().position_of(framework)
 
 
 class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):

@@ -68,7 +68,6 @@ def comparison_of(asked: list[str]) -> Comparison:
         for framework in Framework.objects.published()
         .filter(slug__in=lookup)
         .with_bayes_rating()
-        .with_top_review()
         .with_position()
         .prefetch_related("tags")
     }
@@ -89,7 +88,7 @@ def _best_of(frameworks: list[Framework]) -> dict[str, set[int]]:
     measures = {
         "rank": lambda f: -f.position,
         "votes": lambda f: f.score,  # what the ranking orders by
-        "rating": lambda f: f.bayes_rating if f.review_count else None,  # what "best reviewed" uses
+        "rating": lambda f: f.bayesian_rating,  # what "best reviewed" uses
     }
     best = {}
     for name, measure in measures.items():
@@ -119,11 +118,11 @@ def alternatives_to(framework: Framework, limit: int = ALTERNATIVES) -> list[Alt
 
 def standing_of(framework: Framework) -> tuple[ranking.RankReason, Framework | None]:
     """Its place under the default sort, why, and the framework just above it. Two queries."""
-    ahead = Framework.objects.published().ahead_of(framework)
+    published = Framework.objects.published()
     # Only the neighbour's name, link and votes are shown: no tags to prefetch.
-    neighbour = ahead.ranked().prefetch_related(None).last()
+    neighbour = published.ahead_of(framework).ranked().prefetch_related(None).last()
     reason = ranking.why_rank(
-        position=ahead.count() + 1,
+        position=published.position_of(framework),
         upvotes=framework.upvotes,
         downvotes=framework.downvotes,
         neighbour_votes=(neighbour.upvotes, neighbour.downvotes) if neighbour else None,

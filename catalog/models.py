@@ -10,10 +10,6 @@ from taggit.models import Tag
 
 from catalog import aspects, ranking
 
-TRENDING_DAYS = 7
-# reviews.Review.Status.PUBLISHED, spelled out here because catalog does not import reviews.
-PUBLISHED_REVIEW = "published"
-
 
 class FrameworkQuerySet(models.QuerySet):
     # Public sort keys -> order_by. Every order ends in a unique tie-breaker (seed rank,
@@ -58,8 +54,8 @@ class FrameworkQuerySet(models.QuerySet):
         return self.filter(tags__slug=slug)
 
     def with_trend(self):
-        """Annotate `trend`: net votes cast or changed in the last TRENDING_DAYS days."""
-        since = timezone.now() - timezone.timedelta(days=TRENDING_DAYS)
+        """Annotate `trend`: net votes cast or changed in the last ranking.TRENDING_DAYS days."""
+        since = timezone.now() - timezone.timedelta(days=ranking.TRENDING_DAYS)
         return self.annotate(
             trend=Coalesce(Sum("votes__value", filter=Q(votes__updated_at__gte=since)), 0)
         )
@@ -96,18 +92,6 @@ class FrameworkQuerySet(models.QuerySet):
             tie_break = ("name", "pk")
         return qs.order_by(*self.SORTS[sort], *tie_break).prefetch_related("tags")
 
-    def with_top_review(self):
-        """Annotate `top_review_pk` and `top_review_title`: the most helpful published review."""
-        # Through the reverse relation: catalog does not import reviews.
-        review_model = self.model.reviews.rel.related_model
-        reviews = review_model.objects.filter(
-            framework=OuterRef("pk"), status=PUBLISHED_REVIEW
-        ).order_by("-helpful_count", "-created_at", "-pk")
-        return self.annotate(
-            top_review_pk=Subquery(reviews.values("pk")[:1]),
-            top_review_title=Subquery(reviews.values("title")[:1]),
-        )
-
     def alternatives_to(self, framework):
         """Other frameworks sharing tags with this one: most shared first, then the default order.
 
@@ -121,25 +105,6 @@ class FrameworkQuerySet(models.QuerySet):
             .annotate(shared_tag_count=Count("tags"))
             .order_by("-shared_tag_count", *self.SORTS["top"], *self.TIE_BREAK)
             .prefetch_related("tags")
-        )
-
-    def came_from(self, framework):
-        """Frameworks that published reviews of this one say they switched from (`switch_count`)."""
-        return (
-            self.filter(
-                reviews_switched_away__framework=framework,
-                reviews_switched_away__status=PUBLISHED_REVIEW,
-            )
-            .annotate(switch_count=Count("reviews_switched_away"))
-            .order_by("-switch_count", *self.TIE_BREAK)
-        )
-
-    def moved_on_to(self, framework):
-        """Frameworks whose published reviews say they switched from this one (`switch_count`)."""
-        return (
-            self.filter(reviews__switched_from=framework, reviews__status=PUBLISHED_REVIEW)
-            .annotate(switch_count=Count("reviews"))
-            .order_by("-switch_count", *self.TIE_BREAK)
         )
 
     def with_position(self):
@@ -157,6 +122,10 @@ class FrameworkQuerySet(models.QuerySet):
         # COUNT(*) as a subquery: grouped by a column every row shares, so one row or none.
         count = ahead.order_by().values("is_published").annotate(n=Count("pk")).values("n")
         return self.annotate(position=Coalesce(Subquery(count[:1]), 0) + 1)
+
+    def position_of(self, framework) -> int:
+        """The framework's place among these under the default sort (1 = top); one query."""
+        return self.ahead_of(framework).count() + 1
 
     def ahead_of(self, framework):
         """Frameworks placed above this one under the default sort."""
@@ -260,6 +229,14 @@ class Framework(models.Model):
     @property
     def vote_count(self) -> int:
         return self.upvotes + self.downvotes
+
+    @property
+    def bayesian_rating(self) -> float | None:
+        """The Bayesian average (annotated by `with_bayes_rating()`), or None without reviews.
+
+        The one rule for a framework without reviews, wherever a rating is shown (pages, API).
+        """
+        return self.bayes_rating if self.review_count else None
 
     @property
     def average_rating(self) -> float | None:

@@ -4,6 +4,7 @@ import math
 from dataclasses import dataclass
 
 Z = 1.96  # 95% confidence
+TRENDING_DAYS = 7  # `sort=trending` counts the votes of the last week
 PRIOR_WEIGHT = (
     5  # C in the Bayesian average: how many "average" reviews every framework starts with
 )
@@ -71,10 +72,6 @@ class RankReason:
     score: float
     neighbour_score: float | None = None  # the framework just above; None at the top
     upvotes_needed: int | None = None  # to pass it; None at the top or when out of reach
-
-    @property
-    def has_votes(self) -> bool:
-        return self.upvotes + self.downvotes > 0
 
     @property
     def is_tied(self) -> bool:

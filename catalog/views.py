@@ -6,11 +6,11 @@ from django.shortcuts import get_object_or_404, render
 from django.views.generic import TemplateView
 from taggit.models import Tag
 
+from catalog import ranking as formulas
 from catalog.compare import alternatives_to, comparison_of, standing_of
+from catalog.extensions import COMPARE_SECTIONS, DETAIL_SECTIONS, extra_context
 from catalog.filters import FrameworkFilterSet
 from catalog.models import Framework, tags_in_use
-
-SWITCHES_SHOWN = 10  # frameworks listed under "came here from" and "moved on to"
 
 
 def _page(request, queryset):
@@ -39,12 +39,12 @@ def ranking(request):
 
 
 def detail(request, slug):
+    published = Framework.objects.published()
     framework = get_object_or_404(
-        Framework.objects.published().select_related("replaced_by").prefetch_related("tags"),
+        published.select_related("replaced_by").prefetch_related("tags").with_bayes_rating(),
         slug=slug,
     )
     why, neighbour = standing_of(framework)
-    published = Framework.objects.published()
     return render(
         request,
         "catalog/detail.html",
@@ -55,8 +55,7 @@ def detail(request, slug):
             "neighbour": neighbour,
             "why": why,
             "alternatives": alternatives_to(framework),
-            "came_from": published.came_from(framework)[:SWITCHES_SHOWN],
-            "moved_on_to": published.moved_on_to(framework)[:SWITCHES_SHOWN],
+            **extra_context(DETAIL_SECTIONS, request, framework),
         },
     )
 
@@ -77,10 +76,25 @@ def tag_detail(request, slug):
 
 
 class AboutRankingView(TemplateView):
+    """How the ranking works, with the constants read from catalog.ranking (never typed twice)."""
+
     template_name = "catalog/about_ranking.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            z=formulas.Z,
+            prior_weight=formulas.PRIOR_WEIGHT,
+            trending_days=formulas.TRENDING_DAYS,
+            **kwargs,
+        )
 
 
 def compare(request):
     comparison = comparison_of(request.GET.getlist("f"))
     choices = Framework.objects.published().order_by(Lower("name"), "pk").only("name", "slug")
-    return render(request, "catalog/compare.html", {"comparison": comparison, "choices": choices})
+    context = {"comparison": comparison, "choices": choices}
+    return render(
+        request,
+        "catalog/compare.html",
+        {**context, **extra_context(COMPARE_SECTIONS, request, comparison)},
+    )

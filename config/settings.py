@@ -217,8 +217,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
-# Ranking page size; small enough for phones, large enough to see the leaders at a glance.
+# Page sizes, one home for every list. The ranking's (and the tag pages') is small enough for
+# phones, large enough to see the leaders at a glance.
 RANKING_PAGE_SIZE = env.int("RANKING_PAGE_SIZE", default=20)
+REVIEWS_PAGE_SIZE = 10  # a framework's reviews
+PROFILE_REVIEWS_PAGE_SIZE = 20  # a person's reviews, on their profile
+PROFILE_VOTES_PAGE_SIZE = 30  # a person's votes, on their profile
+MODERATION_PAGE_SIZE = 50  # the public moderation log
+API_PAGE_SIZE = 20  # API lists, unless `page_size` asks otherwise
+API_MAX_PAGE_SIZE = 100  # the most `page_size` may ask for
 
 # Aspect ratings (documentation, performance …): how many reviews must rate an aspect before its
 # average is shown, so that one review does not paint a bar.
@@ -242,8 +249,6 @@ REST_FRAMEWORK = {
         "anon": env.str("API_ANON_RATE", default="60/min"),
         "user": env.str("API_USER_RATE", default="240/min"),
     },
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {

@@ -8,7 +8,6 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -17,6 +16,7 @@ from django.views.generic import CreateView
 
 from config import limits
 from config.forms import SignupForm
+from config.http import safe_next
 
 logger = logging.getLogger(__name__)
 
@@ -51,18 +51,11 @@ class SignupView(CreateView):
         )
         return response
 
-    def _next(self) -> str:
-        url = self.request.POST.get("next") or self.request.GET.get("next") or ""
-        safe = url_has_allowed_host_and_scheme(
-            url, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
-        )
-        return url if safe else ""
-
     def get_success_url(self):
-        return self._next() or reverse("catalog:ranking")
+        return safe_next(self.request) or reverse("catalog:ranking")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(next=self._next(), **kwargs)
+        return super().get_context_data(next=safe_next(self.request), **kwargs)
 
 
 @require_safe

@@ -1,13 +1,17 @@
-"""Reads for the pages: the current user's marks (a whole page's worth in one query) and a
-framework's rating summary (two aggregate queries)."""
+"""Reads for the pages: the current user's marks (a whole page's worth in one query), a
+framework's rating summary and page of reviews, and the reads about reviews that annotate
+frameworks (their top review, who switched from and to them). The catalog knows nothing of
+reviews; these live here."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from catalog import ranking
-from catalog.models import Framework
-from reviews.models import HelpfulVote, Review, Vote
+from catalog.models import Framework, FrameworkQuerySet
+from reviews.models import HelpfulVote, Review, ReviewQuerySet, Vote
 
 
 def user_votes(user, frameworks) -> dict[int, int]:
@@ -65,11 +69,88 @@ def rating_summary(framework: Framework, user) -> RatingSummary:
     if rows["mine"]:
         my_status = Review.Status.PUBLISHED if rows["mine_published"] else Review.Status.HIDDEN
     count, stars = framework.review_count, framework.rating_sum
-    bayesian = (
-        ranking.bayesian_average(stars, count, Framework.objects.published().mean_rating())
-        if count
-        else None
-    )
     return RatingSummary(
-        count, ranking.raw_average(stars, count), bayesian, bars, listed, my_status
+        count, ranking.raw_average(stars, count), framework.bayesian_rating, bars, listed, my_status
+    )
+
+
+@dataclass(frozen=True)
+class FrameworkReviews:
+    summary: RatingSummary
+    page: Page  # of published reviews, users and "switched from" joined
+    marks: set[int]  # the reviews on the page the user marked helpful
+    sort: str
+
+
+def framework_reviews(framework: Framework, user, *, sort: str | None, page: str | None):
+    """The reviews section of a framework's page (framework annotated by with_bayes_rating()):
+    rating summary, one sorted page of published reviews, the user's helpful marks. Three queries.
+    """
+    if sort not in ReviewQuerySet.SORTS:
+        sort = ReviewQuerySet.DEFAULT_SORT
+    summary = rating_summary(framework, user)
+    reviews = (
+        Review.objects.published()
+        .filter(framework=framework)
+        .select_related("user", "switched_from")
+        .sorted(sort)
+    )
+    paginator = Paginator(reviews, settings.REVIEWS_PAGE_SIZE)
+    paginator.count = summary.listed  # already counted with the histogram: no COUNT query
+    shown = paginator.get_page(page)
+    shown.object_list = list(shown.object_list)
+    return FrameworkReviews(summary, shown, user_helpful_marks(user, shown.object_list), sort)
+
+
+def profile_reviews(person, *, page: str | None) -> Page:
+    """A page of the person's published reviews, newest first, with their frameworks."""
+    reviews = (
+        Review.objects.published().filter(user=person).select_related("framework").sorted("newest")
+    )
+    return Paginator(reviews, settings.PROFILE_REVIEWS_PAGE_SIZE).get_page(page)
+
+
+@dataclass(frozen=True)
+class TopReview:
+    pk: int
+    title: str
+
+
+def top_reviews(frameworks) -> dict[int, TopReview]:
+    """{framework id: its most helpful published review} for these frameworks, in one query."""
+    best = Review.objects.filter(framework=OuterRef("pk"), status=Review.Status.PUBLISHED).order_by(
+        *ReviewQuerySet.SORTS["helpful"]
+    )
+    rows = (
+        Framework.objects.filter(pk__in=[framework.pk for framework in frameworks])
+        .annotate(
+            top_pk=Subquery(best.values("pk")[:1]), top_title=Subquery(best.values("title")[:1])
+        )
+        .values_list("pk", "top_pk", "top_title")
+    )
+    return {pk: TopReview(top_pk, title) for pk, top_pk, title in rows if top_pk is not None}
+
+
+def came_from(framework: Framework, *, limit: int):
+    """Published frameworks that published reviews of this one say they switched from,
+    most mentioned first (`switch_count`)."""
+    return (
+        Framework.objects.published()
+        .filter(
+            reviews_switched_away__framework=framework,
+            reviews_switched_away__status=Review.Status.PUBLISHED,
+        )
+        .annotate(switch_count=Count("reviews_switched_away"))
+        .order_by("-switch_count", *FrameworkQuerySet.TIE_BREAK)[:limit]
+    )
+
+
+def moved_on_to(framework: Framework, *, limit: int):
+    """Published frameworks whose published reviews say they switched from this one,
+    most mentioned first (`switch_count`)."""
+    return (
+        Framework.objects.published()
+        .filter(reviews__switched_from=framework, reviews__status=Review.Status.PUBLISHED)
+        .annotate(switch_count=Count("reviews"))
+        .order_by("-switch_count", *FrameworkQuerySet.TIE_BREAK)[:limit]
     )

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
@@ -5,18 +6,16 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from catalog.models import Framework
 from config import limits
+from config.http import safe_next
 from reviews import selectors, services
 from reviews.forms import AccountDeleteForm, ReportForm, ReviewForm
 from reviews.models import ModerationAction, Review, Vote
-
-MODERATION_PAGE_SIZE = 50
 
 
 def see_other(url: str):
@@ -32,16 +31,6 @@ def bad_request(request, message: str):
 
 def forbidden(request, message: str):
     return render(request, "403.html", {"message": message}, status=403)
-
-
-def _next_url(request, fallback: str) -> str:
-    """Where to go back to: a safe `next` from the form, else the fallback."""
-    url = request.POST.get("next") or request.GET.get("next")
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return fallback
 
 
 def _login_first(request, back: str):
@@ -65,7 +54,7 @@ def _vote_widget_context(request, framework, back: str) -> dict:
 @require_POST
 def vote(request, slug):
     framework = get_object_or_404(Framework.objects.published(), slug=slug)
-    back = _next_url(request, framework.get_absolute_url())
+    back = safe_next(request, framework.get_absolute_url())
     if not request.user.is_authenticated:
         return _login_first(request, back)
     choice = request.POST.get("value")
@@ -100,7 +89,7 @@ def vote_confirm(request, slug):
         "framework": framework,
         "value": choice,
         "already": my_vote == Vote.VALUES[choice],
-        "next_url": _next_url(request, framework.get_absolute_url()),
+        "next_url": safe_next(request, framework.get_absolute_url()),
     }
     return render(request, "reviews/vote_confirm.html", context)
 
@@ -137,7 +126,7 @@ def review_delete(request, pk):
 @require_POST
 def helpful_toggle(request, pk):
     review = get_object_or_404(Review.objects.published().select_related("framework"), pk=pk)
-    back = _next_url(request, review.framework.get_absolute_url()).split("#")[0]
+    back = safe_next(request, review.framework.get_absolute_url()).split("#")[0]
     if not request.user.is_authenticated:
         return _login_first(request, back)
     wait = limits.seconds_to_wait(request, "helpful")
@@ -185,19 +174,18 @@ def report(request, pk):
 
 def moderation_log(request):
     actions = ModerationAction.objects.select_related("framework")
-    page = Paginator(actions, MODERATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(actions, settings.MODERATION_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reviews/moderation_log.html", {"page": page, "actions": page})
-
-
-PROFILE_PAGE_SIZE = 30
 
 
 def profile(request, username):
     """A person's public page: their published reviews and their votes, latest first."""
     person = get_object_or_404(get_user_model(), username=username)
-    votes = Paginator(Vote.objects.for_profile(person), PROFILE_PAGE_SIZE)
+    votes = Paginator(Vote.objects.for_profile(person), settings.PROFILE_VOTES_PAGE_SIZE)
     page = votes.get_page(request.GET.get("page"))
-    return render(request, "reviews/profile.html", {"person": person, "page": page, "votes": page})
+    reviews = selectors.profile_reviews(person, page=request.GET.get("rpage"))
+    context = {"person": person, "page": page, "votes": page, "reviews_page": reviews}
+    return render(request, "reviews/profile.html", context)
 
 
 @login_required
@@ -216,3 +204,26 @@ def account_delete(request):
         "reviews": Review.objects.filter(user=user).count(),
     }
     return render(request, "reviews/account_confirm_delete.html", {"form": form, **counts})
+
+
+SWITCHES_SHOWN = 10  # frameworks listed under "came here from" and "moved on to"
+
+
+def framework_sections(request, framework) -> dict:
+    """What reviews adds to a framework's page (catalog.extensions): its reviews, sorted and
+    paged by `rsort` and `rpage`, and the frameworks people switched from and to."""
+    reviews = selectors.framework_reviews(
+        framework, request.user, sort=request.GET.get("rsort"), page=request.GET.get("rpage")
+    )
+    return {
+        "reviews": reviews,
+        "came_from": selectors.came_from(framework, limit=SWITCHES_SHOWN),
+        "moved_on_to": selectors.moved_on_to(framework, limit=SWITCHES_SHOWN),
+    }
+
+
+def compare_sections(request, comparison) -> dict:
+    """What reviews adds to the compare page (catalog.extensions): each framework's most
+    helpful review, in the order compared."""
+    tops = selectors.top_reviews(comparison.frameworks)
+    return {"top_reviews": [(f, tops.get(f.pk)) for f in comparison.frameworks]}

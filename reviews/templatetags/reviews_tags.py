@@ -1,12 +1,10 @@
 from urllib.parse import urlencode
 
 from django import template
-from django.core.paginator import Paginator
 from django.urls import reverse
 
 from reviews import selectors
 from reviews.forms import REVIEW_SORT_CHOICES
-from reviews.models import Review, ReviewQuerySet
 
 register = template.Library()
 
@@ -43,10 +41,6 @@ def login_to_vote(framework, back: str) -> dict[str, str]:
     return links
 
 
-REVIEWS_PAGE_SIZE = 10
-PROFILE_REVIEWS_PAGE_SIZE = 20
-
-
 @register.filter
 def stars(rating):
     """4 -> ★★★★☆"""
@@ -55,42 +49,17 @@ def stars(rating):
 
 
 @register.inclusion_tag("reviews/_framework_reviews.html", takes_context=True)
-def framework_reviews(context, framework):
-    """Rating summary, star histogram and a sorted page (`rsort`, `rpage`) of the reviews."""
+def framework_reviews(context, framework, reviews):
+    """The reviews section of a framework's page, from selectors.framework_reviews."""
     request = context["request"]
-    sort = request.GET.get("rsort")
-    if sort not in ReviewQuerySet.SORTS:
-        sort = ReviewQuerySet.DEFAULT_SORT
-    summary = selectors.rating_summary(framework, request.user)
-    reviews = (
-        Review.objects.published()
-        .filter(framework=framework)
-        .select_related("user", "switched_from")
-        .sorted(sort)
-    )
-    paginator = Paginator(reviews, REVIEWS_PAGE_SIZE)
-    paginator.count = summary.listed  # already counted with the histogram: no COUNT query
-    page = paginator.get_page(request.GET.get("rpage"))
-    page.object_list = list(page.object_list)
     return {
         "framework": framework,
-        "summary": summary,
-        "page": page,
-        "marks": selectors.user_helpful_marks(request.user, page.object_list),
-        "sort": sort,
+        "summary": reviews.summary,
+        "page": reviews.page,
+        "marks": reviews.marks,
+        "sort": reviews.sort,
         "sort_choices": REVIEW_SORT_CHOICES,
         "next": request.get_full_path(),
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }
-
-
-@register.inclusion_tag("reviews/_profile_reviews.html", takes_context=True)
-def profile_reviews(context, person):
-    """A page (`rpage`) of the person's published reviews, newest first, with their frameworks."""
-    request = context["request"]
-    reviews = (
-        Review.objects.published().filter(user=person).select_related("framework").sorted("newest")
-    )
-    page = Paginator(reviews, PROFILE_REVIEWS_PAGE_SIZE).get_page(request.GET.get("rpage"))
-    return {"person": person, "page": page, "request": request, "user": request.user}

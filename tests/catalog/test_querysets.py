@@ -2,7 +2,8 @@ import pytest
 from django.utils import timezone
 
 from catalog import ranking
-from catalog.models import TRENDING_DAYS, Framework, FrameworkQuerySet
+from catalog.models import Framework, FrameworkQuerySet
+from catalog.ranking import TRENDING_DAYS
 from catalog.seed import load_fixture
 from reviews.models import Vote
 from tests.factories import FrameworkFactory, VoteFactory

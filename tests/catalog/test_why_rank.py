@@ -19,7 +19,6 @@ def test_at_the_top_there_is_no_neighbour_and_nothing_to_pass():
 
 def test_without_votes_one_up_vote_passes_a_neighbour_without_votes():
     reason = why_rank(position=3, upvotes=0, downvotes=0, neighbour_votes=(0, 0))
-    assert not reason.has_votes
     assert reason.score == 0.0
     assert reason.is_tied  # both at 0: the article's order decides
     assert reason.upvotes_needed == 1
@@ -49,7 +48,6 @@ def test_an_up_vote_that_only_equals_the_neighbour_does_not_pass_it():
 
 def test_only_down_votes_tie_at_zero_and_one_up_vote_lifts_past():
     reason = why_rank(position=5, upvotes=0, downvotes=3, neighbour_votes=(0, 1))
-    assert reason.has_votes
     assert reason.is_tied
     assert reason.upvotes_needed == 1
 
