@@ -59,7 +59,7 @@ BEST_SHOWN = 10
 class UseCase:
     key: str
     slug: str  # /best/<slug>/
-    label: Promise  # "a JSON/REST API": the guide's answer
+    label: Promise  # "A JSON/REST API": the guide's answer
     title: Promise  # "Best for REST APIs"
     need: str | None  # key of NEEDS that scopes the ranking; None ranks every framework
     aspects: tuple[str, ...]  # aspect keys that weigh in
@@ -88,7 +88,7 @@ USE_CASES: tuple[UseCase, ...] = (
     UseCase(
         "api",
         "rest-apis",
-        _("a JSON/REST API"),
+        _("A JSON/REST API"),
         _("Best for REST APIs"),
         "api",
         ("performance", "documentation"),
@@ -96,7 +96,7 @@ USE_CASES: tuple[UseCase, ...] = (
     UseCase(
         "full-stack",
         "full-stack",
-        _("a full-stack site with templates and an admin"),
+        _("A full-stack site with templates and an admin"),
         _("Best for full-stack sites"),
         "full-stack",
         ("ecosystem", "stability", "documentation"),
@@ -104,7 +104,7 @@ USE_CASES: tuple[UseCase, ...] = (
     UseCase(
         "realtime",
         "realtime",
-        _("a realtime app with WebSockets"),
+        _("A realtime app with WebSockets"),
         _("Best for realtime apps"),
         "realtime",
         ("async_support", "performance"),
@@ -112,7 +112,7 @@ USE_CASES: tuple[UseCase, ...] = (
     UseCase(
         "small-service",
         "small-services",
-        _("a small service or prototype"),
+        _("A small service or prototype"),
         _("Best for small services and prototypes"),
         "small-service",
         ("learning_curve", "performance"),
@@ -120,7 +120,7 @@ USE_CASES: tuple[UseCase, ...] = (
     UseCase(
         "beginners",
         "beginners",
-        _("a first project, learning as we go"),
+        _("A first project, learning as we go"),
         _("Best for beginners"),
         None,
         ("learning_curve", "documentation"),
@@ -131,11 +131,11 @@ BUILDS = {case.key: case for case in USE_CASES if case.key != "beginners"}
 BY_SLUG = {case.slug: case for case in USE_CASES}
 PRIORITIES: dict[str, tuple[Promise, str | None, tuple[str, ...]]] = {
     # key: (label, need in NEEDS, aspects)
-    "performance": (_("raw performance"), "performance", ("performance",)),
-    "batteries": (_("batteries included"), "batteries", ("ecosystem",)),
-    "stability": (_("stability"), None, ("stability",)),
-    "learning": (_("ease of learning"), None, ("learning_curve", "documentation")),
-    "ecosystem": (_("a large ecosystem"), None, ("ecosystem",)),
+    "performance": (_("Raw performance"), "performance", ("performance",)),
+    "batteries": (_("Batteries included"), "batteries", ("ecosystem",)),
+    "stability": (_("Stability"), None, ("stability",)),
+    "learning": (_("Ease of learning"), None, ("learning_curve", "documentation")),
+    "ecosystem": (_("A large ecosystem"), None, ("ecosystem",)),
 }
 
 
