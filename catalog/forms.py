@@ -10,7 +10,7 @@ EXPERIENCE_CHOICES = [
 ]
 ASYNC_CHOICES = [("no", _("No, or not sure")), ("yes", _("Yes, we need async"))]
 UNMAINTAINED_CHOICES = [
-    ("hide", _("Hide them")),
+    ("hide", _("Hide them from the list")),
     ("show", _("Show them too, marked down")),
 ]
 PRIORITY_CHOICES = [(key, label) for key, (label, _need, _aspects) in guide.PRIORITIES.items()]

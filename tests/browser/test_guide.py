@@ -14,7 +14,7 @@ def test_answer_the_guide_get_a_short_list_and_compare_it(page, seeded):
     page.get_by_label("A full-stack site with templates and an admin").check()
     page.get_by_label("Experienced").check()
     page.get_by_label("Stability", exact=True).check()
-    expect(page.get_by_label("Hide them")).to_be_checked()
+    expect(page.get_by_label("Hide them from the list")).to_be_checked()
     page.get_by_role("button", name="Show my short list").click()
 
     expect(page).to_have_url(re.compile(r"/choose/\?.*build=full-stack"))
