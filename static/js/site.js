@@ -67,3 +67,11 @@ document.addEventListener("DOMContentLoaded", () => {
   const compared = document.querySelector("[data-compared]");
   if (compared) storeTicks(compared.dataset.compared.split(" "));
 });
+
+// Over an abuse limit (429) the server answers with the widget and its message: show it in place.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr.status === 429) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
