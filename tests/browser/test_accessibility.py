@@ -17,6 +17,7 @@ from tests.factories import ReviewFactory, UserFactory
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 LANGUAGES = {"en": "en-US", "zh-hans": "zh-CN"}
+PHONE = {"width": 390, "height": 844}
 RUN_AXE = """async () => {
   const results = await axe.run(document, {rules: {"target-size": {enabled: true}}});
   return results.violations.map((v) => ({
@@ -66,21 +67,12 @@ def community(seeded):
     return flask
 
 
-def axe_page(browser, live_server, language, member=None):
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale=LANGUAGES[language],
-        extra_http_headers={"Accept-Language": language},
-        viewport={"width": 390, "height": 844},
-    )
-    context.set_default_timeout(15_000)
-    context.add_init_script(path=str(AXE))
-    if member:
-        client = Client()
-        client.force_login(member)
-        cookie = client.cookies["sessionid"]
-        context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
-    return context, context.new_page()
+def log_in(page, live_server, member):
+    """Give the page's browser a session for `member`, without going through the form."""
+    client = Client()
+    client.force_login(member)
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
 
 
 def violations_on(page, urls):
@@ -95,24 +87,22 @@ def violations_on(page, urls):
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("logged_in", [False, True], ids=["visitor", "member"])
 def test_every_public_page_has_no_axe_violations(
-    browser, live_server, transactional_db, community, language, logged_in
+    new_page, live_server, transactional_db, community, language, logged_in
 ):
-    member = UserFactory(username="member") if logged_in else None
-    services.vote_cast(user=member, framework=community, value=Vote.UP) if member else None
     tag = community.tags.first().slug
-    urls = [url.format(tag=tag) for url in PUBLIC_PAGES]
-    if member:
-        urls += MEMBER_PAGES
-    context, page = axe_page(browser, live_server, language, member)
-    try:
-        found = violations_on(page, urls)
-        if member:
-            # The review form with its errors: the summary and every invalid field.
-            page.goto("/frameworks/django/review/")
-            page.locator("form.review-form button[type=submit]").click()
-            page.wait_for_selector("#error-summary")
-            if problems := page.evaluate(RUN_AXE):
-                found["review form with errors"] = problems
-    finally:
-        context.close()
+    page = new_page(LANGUAGES[language], language, viewport=PHONE, init_script=AXE)
+    urls = PUBLIC_PAGES
+    if logged_in:
+        member = UserFactory(username="member")
+        services.vote_cast(user=member, framework=community, value=Vote.UP)
+        log_in(page, live_server, member)
+        urls = PUBLIC_PAGES + MEMBER_PAGES
+    found = violations_on(page, [url.format(tag=tag) for url in urls])
+    if logged_in:
+        # The review form with its errors: the summary and every invalid field.
+        page.goto("/frameworks/django/review/")
+        page.locator("form.review-form button[type=submit]").click()
+        page.wait_for_selector("#error-summary")
+        if problems := page.evaluate(RUN_AXE):
+            found["review form with errors"] = problems
     assert found == {}, "\n".join(f"{url}: {problems}" for url, problems in found.items())

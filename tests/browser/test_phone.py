@@ -55,23 +55,9 @@ LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 @pytest.fixture
-def phone(browser, live_server, transactional_db):
-    contexts = []
-
-    def open_page(language):
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport=PHONE,
-            locale=LANGUAGES[language],
-            extra_http_headers={"Accept-Language": language},
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
+def phone(new_page, transactional_db):
+    """Open a phone-sized page in one of the two languages."""
+    return lambda language: new_page(LANGUAGES[language], language, viewport=PHONE)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
