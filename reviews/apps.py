@@ -25,12 +25,13 @@ class ReviewsConfig(AppConfig):
             _release_deleted_account, sender=get_user_model(), dispatch_uid="account_release"
         )
         from catalog import extensions
-        from reviews import views
+        from reviews import selectors, views
 
         # The catalog's pages show reviews without the catalog importing reviews.
         for hooks, hook in (
             (extensions.DETAIL_SECTIONS, views.framework_sections),
             (extensions.COMPARE_SECTIONS, views.compare_sections),
+            (extensions.SWITCH_SOURCES, selectors.switch_sources),
         ):
             if hook not in hooks:
                 hooks.append(hook)

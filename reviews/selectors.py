@@ -154,3 +154,22 @@ def moved_on_to(framework: Framework, *, limit: int):
         .annotate(switch_count=Count("reviews"))
         .order_by("-switch_count", *FrameworkQuerySet.TIE_BREAK)[:limit]
     )
+
+
+def switch_sources(slugs) -> dict[str, str]:
+    """{slug: name of the published framework that most of its published reviewers say they
+    switched from} for these frameworks. One query."""
+    rows = (
+        Framework.objects.published()
+        .filter(
+            reviews_switched_away__framework__slug__in=slugs,
+            reviews_switched_away__status=Review.Status.PUBLISHED,
+        )
+        .values("reviews_switched_away__framework__slug", "name")
+        .annotate(switch_count=Count("reviews_switched_away"))
+        .order_by("-switch_count", "name")
+    )
+    found: dict[str, str] = {}
+    for row in rows:
+        found.setdefault(row["reviews_switched_away__framework__slug"], row["name"])
+    return found

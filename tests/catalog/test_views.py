@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 # Pinned query counts, for anonymous and logged-in users, with 37 frameworks and with 500.
 RANKING_MAX_QUERIES = 8
-DETAIL_MAX_QUERIES = 16
+# The detail page reads the rating prior always (Framework.bayesian_rating, one rule for pages and
+# API), not only when the framework has reviews: 17.
+DETAIL_MAX_QUERIES = 17
 
 
 def row_names(response) -> list[str]:
