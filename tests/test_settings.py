@@ -31,11 +31,12 @@ print(json.dumps({
 """
 
 
-def import_settings(**variables) -> subprocess.CompletedProcess:
+def import_settings(script: str = REPORT, **variables) -> subprocess.CompletedProcess:
+    """Run the script in a fresh interpreter with only these settings variables set."""
     env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
     env.update(variables)
     return subprocess.run(
-        [sys.executable, "-c", REPORT],
+        [sys.executable, "-c", script],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
@@ -120,24 +121,15 @@ print(" ".join(str(throttle.allow_request(request, view)) for _ in range(2)))
 
 
 def test_two_processes_share_the_throttle_count_in_production(tmp_path):
-    env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
-    env.update(
-        DJANGO_ENV="production",
-        SECRET_KEY="s",
-        ALLOWED_HOSTS="example.org",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'shared.sqlite3'}",
-        DJANGO_SETTINGS_MODULE="config.settings",
-        API_ANON_RATE="3/min",
-    )
-
     def worker() -> str:
-        result = subprocess.run(
-            [sys.executable, "-c", THROTTLED_REQUEST],
-            cwd=BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
+        result = import_settings(
+            THROTTLED_REQUEST,
+            DJANGO_ENV="production",
+            SECRET_KEY="s",
+            ALLOWED_HOSTS="example.org",
+            DATABASE_URL=f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+            DJANGO_SETTINGS_MODULE="config.settings",
+            API_ANON_RATE="3/min",
         )
         assert result.returncode == 0, result.stderr
         return result.stdout.split()
