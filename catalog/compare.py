@@ -2,7 +2,7 @@
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from catalog import aspects, ranking
@@ -23,6 +23,9 @@ class Comparison:
     unknown: list[str] = field(default_factory=list)  # not a published framework's slug
     left_out: list[Framework] = field(default_factory=list)  # found, beyond the fourth
     shared_tag_ids: set[int] = field(default_factory=set)  # on two or more of the frameworks
+    # {"rank" | "votes" | "rating" | an aspect key: ids of the frameworks best at it}, when
+    # they differ
+    best: dict[str, set[int]] = field(default_factory=dict)
 
     @property
     def is_ready(self) -> bool:
@@ -33,9 +36,21 @@ class Comparison:
         return [framework.name for framework in self.frameworks]
 
     @property
-    def aspect_rows(self):
+    def aspect_rows(self) -> list[tuple[aspects.Aspect, list[aspects.AspectScore]]]:
         """One row per aspect: each framework's average and count, the best marked."""
-        return aspects.compared_aspects(self.frameworks)
+        rows = []
+        for aspect in aspects.ASPECTS:
+            best = self.best.get(aspect.key, set())
+            scores = [
+                replace(aspects.aspect_score(framework, aspect.key), is_best=framework.pk in best)
+                for framework in self.frameworks
+            ]
+            rows.append((aspect, scores))
+        return rows
+
+    @property
+    def slugs(self) -> list[str]:
+        return [framework.slug for framework in self.frameworks]
 
     @property
     def query(self) -> str:
@@ -52,7 +67,8 @@ def comparison_of(asked: list[str]) -> Comparison:
     """The published frameworks named by these slugs, up to four, in the order asked.
 
     Duplicates collapse; anything that is not a published framework's slug is named in
-    `unknown`, never looked up if it could not be a slug at all. Three queries.
+    `unknown`, never looked up if it could not be a slug at all. Each framework carries its
+    `position` in the ranking. Three queries.
     """
     slugs = _unique(asked)[:MAX_ASKED]
     lookup = [slug for slug in slugs if _SLUG.fullmatch(slug)]
@@ -62,6 +78,7 @@ def comparison_of(asked: list[str]) -> Comparison:
         .filter(slug__in=lookup)
         .with_bayes_rating()
         .with_top_review()
+        .with_position()
         .prefetch_related("tags")
     }
     known = [found[slug] for slug in slugs if slug in found]
@@ -72,7 +89,35 @@ def comparison_of(asked: list[str]) -> Comparison:
     )
     counts = Counter(tag.pk for f in comparison.frameworks for tag in f.tags.all())
     comparison.shared_tag_ids = {pk for pk, count in counts.items() if count > 1}
+    comparison.best = _best_of(comparison.frameworks)
     return comparison
+
+
+def _shown_aspect(key: str):
+    def measure(framework):
+        score = aspects.aspect_score(framework, key)
+        return round(score.average, 1) if score.shown else None
+
+    return measure
+
+
+def _best_of(frameworks: list[Framework]) -> dict[str, set[int]]:
+    """Which frameworks lead each compared measure; none when they are all level."""
+    measures = {
+        "rank": lambda f: -f.position,
+        "votes": lambda f: f.score,  # what the ranking orders by
+        "rating": lambda f: f.bayes_rating if f.review_count else None,  # what "best reviewed" uses
+        # an aspect's average as shown (one decimal), once enough reviews rated it
+        **{key: _shown_aspect(key) for key in aspects.ASPECT_KEYS},
+    }
+    best = {}
+    for name, measure in measures.items():
+        values = {f.pk: measure(f) for f in frameworks}
+        known = [value for value in values.values() if value is not None]
+        if len(set(known)) > 1 or (known and len(known) < len(values)):
+            top = max(known)
+            best[name] = {pk for pk, value in values.items() if value == top}
+    return best
 
 
 @dataclass

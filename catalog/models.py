@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce
+from django.db.models.lookups import IsNull
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -154,6 +155,22 @@ class FrameworkQuerySet(models.QuerySet):
             .annotate(switch_count=Count("reviews"))
             .order_by("-switch_count", *self.TIE_BREAK)
         )
+
+    def with_position(self):
+        """Annotate `position`: the place under the default sort among published frameworks."""
+        outer = OuterRef
+        level = Q(score=outer("score"), downvotes=outer("downvotes"))
+        outer_unranked = IsNull(outer("seed_rank"), True)  # added after the article
+        ahead = Framework.objects.published().filter(
+            Q(score__gt=outer("score"))
+            | Q(score=outer("score"), downvotes__lt=outer("downvotes"))
+            | (level & Q(seed_rank__lt=outer("seed_rank")))
+            | (level & Q(seed_rank__isnull=False) & outer_unranked)
+            | (level & Q(seed_rank__isnull=True, name__lt=outer("name")) & outer_unranked)
+        )
+        # COUNT(*) as a subquery: grouped by a column every row shares, so one row or none.
+        count = ahead.order_by().values("is_published").annotate(n=Count("pk")).values("n")
+        return self.annotate(position=Coalesce(Subquery(count[:1]), 0) + 1)
 
     def ahead_of(self, framework):
         """Frameworks placed above this one under the default sort."""

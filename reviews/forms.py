@@ -5,12 +5,13 @@ from catalog.aspects import ASPECT_KEYS, ASPECTS
 from catalog.models import Framework
 from reviews.models import Report, Review
 
+# Rising, so that the arrow keys move through the radios the way the numbers go.
 STAR_CHOICES = [
-    (5, _("★★★★★ 5 — excellent")),
-    (4, _("★★★★☆ 4 — good")),
-    (3, _("★★★☆☆ 3 — fair")),
-    (2, _("★★☆☆☆ 2 — poor")),
     (1, _("★☆☆☆☆ 1 — bad")),
+    (2, _("★★☆☆☆ 2 — poor")),
+    (3, _("★★★☆☆ 3 — fair")),
+    (4, _("★★★★☆ 4 — good")),
+    (5, _("★★★★★ 5 — excellent")),
 ]
 
 REVIEW_SORT_CHOICES = [
@@ -39,7 +40,18 @@ def aspect_field(aspect) -> forms.TypedChoiceField:
     )
 
 
-class ReviewForm(forms.ModelForm):
+class DescribedErrorsMixin:
+    """Invalid radio groups point at their error too (Django does it only for single inputs)."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields and self[name].use_fieldset:
+                widget = self.fields[name].widget
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
+
+
+class ReviewForm(DescribedErrorsMixin, forms.ModelForm):
     """One person's review of one framework; saved through reviews.services.review_save."""
 
     rating = forms.TypedChoiceField(
@@ -99,7 +111,7 @@ class ReviewForm(forms.ModelForm):
         field.error_messages["invalid_choice"] = _("Pick another framework from the list.")
 
 
-class ReportForm(forms.Form):
+class ReportForm(DescribedErrorsMixin, forms.Form):
     """Why a review should be looked at by a curator."""
 
     reason = forms.ChoiceField(
