@@ -1,8 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
-from taggit.models import Tag
 
-from catalog.models import Framework
+from catalog.models import Framework, Tag
 
 STATIC_PAGES = [
     "catalog:ranking",
