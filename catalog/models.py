@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -90,7 +90,8 @@ class FrameworkQuerySet(models.QuerySet):
             qs = qs.with_bayes_rating()
         tie_break = self.TIE_BREAK
         if sort == "name":
-            tie_break = ("name", "pk")
+            # Case-insensitive on every database: projects spell "aiohttp" and "Bottle".
+            tie_break = (Lower("name"), "name", "pk")
         return qs.order_by(*self.SORTS[sort], *tie_break).prefetch_related("tags")
 
     def with_top_review(self):
