@@ -4,6 +4,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as TaggitTag
 
+from catalog.aspects import COUNTER_FIELDS
 from catalog.models import Framework, Tag
 
 
@@ -31,6 +32,7 @@ class FrameworkAdmin(admin.ModelAdmin):
         "score",
         "review_count",
         "rating_sum",
+        *COUNTER_FIELDS,
         "created_at",
         "updated_at",
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog.admin import FrameworkAdmin as CatalogFrameworkAdmin
+from catalog.aspects import ASPECT_KEYS
 from catalog.models import Framework
 from reviews import services
 from reviews.counters import counter_drift, recount_all
@@ -72,6 +73,7 @@ class ReviewAdmin(admin.ModelAdmin):
         "user",
         "framework",
         "rating",
+        *ASPECT_KEYS,
         "title",
         "body",
         "pros",

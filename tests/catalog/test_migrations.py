@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_tags_move_from_taggit_to_catalog_and_back(settings):
     settings.MIGRATION_MODULES = {}  # pytest runs --no-migrations; load the real ones here
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    node = ("catalog", "0002_bilingual_catalog_curated_facts")
+    node = ("catalog", "0003_bilingual_catalog_curated_facts")
     operation = loader.get_migration(*node).operations[-1]
     historical_apps = loader.project_state(node).apps
     django, flask = FrameworkFactory(slug="django"), FrameworkFactory(slug="flask")

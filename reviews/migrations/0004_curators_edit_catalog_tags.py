@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
     """Curators edit the catalog's own tags (catalog.Tag replaced taggit's Tag)."""
 
     dependencies = [
-        ("reviews", "0002_curators_group"),
-        ("catalog", "0002_bilingual_catalog_curated_facts"),
+        ("reviews", "0003_review_aspects"),
+        ("catalog", "0003_bilingual_catalog_curated_facts"),
     ]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
