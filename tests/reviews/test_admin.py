@@ -206,7 +206,7 @@ def test_curators_migration_runs_forwards_and_backwards_on_historical_models(set
     operation = loader.get_migration(*node).operations[0]
     historical_apps = loader.project_state(node).apps
     # catalog.Tag came later: its permissions are added by reviews 0003.
-    later = ("reviews", "0004_curators_edit_catalog_tags")
+    later = ("reviews", "0006_curators_edit_catalog_tags")
 
     operation.code(historical_apps, None)
     loader.get_migration(*later).operations[0].code(loader.project_state(later).apps, None)

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     """Curators edit the catalog's own tags (catalog.Tag replaced taggit's Tag)."""
 
     dependencies = [
-        ("reviews", "0003_review_aspects"),
+        ("reviews", "0005_report_one_open_per_user"),
         ("catalog", "0003_bilingual_catalog_curated_facts"),
     ]
 
