@@ -99,7 +99,7 @@ def test_reasons_come_in_plain_words_from_the_data(en, seeded, settings):
     assert "Documentation rated 4.5 by 2 reviewers" in words
     assert "people came here from Flask" in words
     assert "Stability across upgrades rated only 2.0 by 2 reviewers" in words
-    assert "the article's drawbacks:" in words
+    assert "the article's drawbacks, in our translation:" in words
 
 
 def test_showing_unmaintained_marks_them_as_such(en, seeded):
