@@ -7,6 +7,8 @@ Z = 1.96  # 95% confidence
 PRIOR_WEIGHT = (
     5  # C in the Bayesian average: how many "average" reviews every framework starts with
 )
+TREND_DAYS = 7  # `trending`: net votes cast or changed in this many days
+RECENT_DAYS = 365  # `recent`: the Wilson bound over the votes cast or changed in 12 months
 
 
 def wilson_lower_bound(upvotes: int, downvotes: int, z: float = Z) -> float:

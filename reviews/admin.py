@@ -4,6 +4,7 @@ reviews.services, so the counters and the public moderation log always follow.""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -12,7 +13,15 @@ from catalog.admin import FrameworkAdmin as CatalogFrameworkAdmin
 from catalog.models import Framework
 from reviews import services
 from reviews.counters import counter_drift, recount_all
-from reviews.models import HelpfulVote, ModerationAction, Report, Review, Vote
+from reviews.models import (
+    HelpfulVote,
+    ModerationAction,
+    Report,
+    Review,
+    Standing,
+    Suspension,
+    Vote,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -151,7 +160,15 @@ class ReportAdmin(ReadOnlyAdmin):
 
 @admin.register(ModerationAction)
 class ModerationActionAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "action", "framework", "review_title", "reason", "curator")
+    list_display = (
+        "created_at",
+        "action",
+        "framework",
+        "review_title",
+        "account_count",
+        "reason",
+        "curator",
+    )
     list_filter = ("action",)
     search_fields = ("review_title", "reason", "framework__name")
     list_select_related = ("framework", "curator")
@@ -159,8 +176,8 @@ class ModerationActionAdmin(ReadOnlyAdmin):
 
 @admin.register(Vote)
 class VoteAdmin(ReadOnlyAdmin):
-    list_display = ("framework", "user", "value", "updated_at")
-    list_filter = ("value",)
+    list_display = ("framework", "user", "value", "counted", "updated_at")
+    list_filter = ("value", "counted")
     search_fields = ("framework__name", "user__username")
     list_select_related = ("framework", "user")
 
@@ -170,6 +187,142 @@ class HelpfulVoteAdmin(ReadOnlyAdmin):
     list_display = ("review", "user", "created_at")
     search_fields = ("review__title", "user__username")
     list_select_related = ("review", "user")
+
+
+class HoldReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Public reason"),
+        max_length=Suspension._meta.get_field("reason").max_length,
+        help_text=_("Shown in the public moderation log with the number of accounts, never names."),
+        error_messages={"required": _("A public reason is required; no votes were held out.")},
+    )
+
+
+def _ask_reason(modeladmin, request, objects, *, title: str, action: str):
+    """The intermediate page of an action on accounts' votes that needs a public reason;
+    returns the cleaned reason, or the page (again with its error, if any)."""
+    form = HoldReasonForm(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        return form.cleaned_data["reason"]
+    if form.is_bound:
+        modeladmin.message_user(request, form.errors["reason"][0], messages.ERROR)
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "opts": modeladmin.model._meta,
+        "form": form,
+        "objects": objects,
+        "action": action,
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/reviews/action_reason.html", context)
+
+
+@admin.register(Standing)
+class StandingAdmin(admin.ModelAdmin):
+    """Accounts and whether their votes count: curators hold an account's votes out of the
+    ranking (with a public reason in the moderation log) and restore them."""
+
+    list_display = ("user", "votes_count", "suspension", "user_joined", "vote_total")
+    list_filter = ("votes_count", ("suspension", admin.EmptyFieldListFilter))
+    search_fields = ("user__username",)
+    list_select_related = ("user", "suspension")
+    ordering = ("-user__date_joined", "-pk")
+    actions = ("hold_votes", "restore_votes")
+    readonly_fields = ("user", "votes_count", "suspension", "signup_address")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(vote_total=models.Count("user__framework_votes"))
+        )
+
+    @admin.display(description=_("joined"), ordering="user__date_joined")
+    def user_joined(self, obj):
+        return obj.user.date_joined
+
+    @admin.display(description=_("votes"), ordering="vote_total")
+    def vote_total(self, obj):
+        return obj.vote_total
+
+    @admin.action(
+        description=_("Hold out the votes of selected accounts (asks for a public reason)"),
+        permissions=["change"],
+    )
+    def hold_votes(self, request, queryset):
+        reason = _ask_reason(
+            self, request, queryset, title=_("Hold out votes"), action="hold_votes"
+        )
+        if not isinstance(reason, str):
+            return reason
+        users = [standing.user for standing in queryset.select_related("user")]
+        services.votes_suspend(users=users, curator=request.user, reason=reason)
+        self.message_user(
+            request,
+            ngettext(
+                "The votes of %d account are held out.",
+                "The votes of %d accounts are held out.",
+                len(users),
+            )
+            % len(users),
+        )
+        return None
+
+    @admin.action(description=_("Restore the votes of selected accounts"), permissions=["change"])
+    def restore_votes(self, request, queryset):
+        users = [standing.user for standing in queryset.select_related("user")]
+        restored = services.votes_restore(users=users, curator=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "The votes of %d account are restored.",
+                "The votes of %d accounts are restored.",
+                restored,
+            )
+            % restored,
+        )
+
+
+@admin.register(Suspension)
+class SuspensionAdmin(ReadOnlyAdmin):
+    """Every hold curators put on accounts' votes (single accounts or whole rings); lifting one
+    undoes it."""
+
+    list_display = ("created_at", "reason", "account_total", "curator", "lifted_at")
+    list_filter = (("lifted_at", admin.EmptyFieldListFilter),)
+    list_select_related = ("curator",)
+    actions = ("lift",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(account_total=models.Count("standings"))
+
+    @admin.display(description=_("accounts held"), ordering="account_total")
+    def account_total(self, obj):
+        return obj.account_total
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("reviews.change_standing")
+
+    @admin.action(description=_("Lift selected holds (their votes count again)"))
+    def lift(self, request, queryset):
+        lifted = sum(
+            services.suspension_lift(suspension=suspension, curator=request.user)
+            for suspension in queryset
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "The votes of %d account are restored.",
+                "The votes of %d accounts are restored.",
+                lifted,
+            )
+            % lifted,
+        )
 
 
 # The catalog's admin knows nothing of votes and reviews (reviews imports catalog, never the

@@ -16,6 +16,8 @@ PERMISSIONS = {
     "reviews.Report": ("change", "view"),
     "reviews.ModerationAction": ("view",),
     "reviews.Vote": ("view",),
+    "reviews.Standing": ("change", "view"),
+    "reviews.Suspension": ("view",),
     "reviews.HelpfulVote": ("view",),
 }
 
@@ -27,7 +29,10 @@ def ensure_curators_group(apps=global_apps):
     ContentType = apps.get_model("contenttypes", "ContentType")
     group, _ = Group.objects.get_or_create(name=CURATORS)
     for label, actions in PERMISSIONS.items():
-        opts = apps.get_model(label)._meta
+        try:
+            opts = apps.get_model(label)._meta
+        except LookupError:  # an older migration: the model comes later, and calls this again
+            continue
         # Permissions are normally created after `migrate` (post_migrate); on a fresh database
         # they do not exist yet when this runs, so create the rows the same way Django would.
         content_type, _ = ContentType.objects.get_or_create(

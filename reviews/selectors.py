@@ -7,17 +7,37 @@ from django.db.models import Count, Q
 
 from catalog import ranking
 from catalog.models import Framework
+from reviews import services
 from reviews.models import HelpfulVote, Review, Vote
 
 
-def user_votes(user, frameworks) -> dict[int, int]:
-    """{framework id: +1 or −1} for the user's votes on these frameworks."""
+class UserVotes(dict):
+    """{framework id: +1 or −1}, plus which of those votes are held out of the counts and why:
+    `held` (framework ids), `suspended` (curators hold the account's votes) and `counted_from`
+    (when a new account's votes start to count by age alone)."""
+
+    held: set[int] = frozenset()
+    suspended: bool = False
+    counted_from = None
+
+
+def user_votes(user, frameworks) -> UserVotes:
+    """The user's votes on these frameworks and their standing, in one query."""
+    votes = UserVotes()
     if not user.is_authenticated:
-        return {}
+        return votes
     ids = [framework.pk for framework in frameworks]
-    return dict(
-        Vote.objects.filter(user=user, framework_id__in=ids).values_list("framework_id", "value")
+    rows = Vote.objects.filter(user=user, framework_id__in=ids).values_list(
+        "framework_id", "value", "counted", "user__standing__suspension"
     )
+    for framework_id, value, counted, suspension in rows:
+        votes[framework_id] = value
+        if not counted:
+            votes.held = {*votes.held, framework_id}
+            votes.suspended = suspension is not None
+    if votes.held and not votes.suspended:
+        votes.counted_from = services.hold_ends(user)
+    return votes
 
 
 def user_helpful_marks(user, reviews) -> set[int]:

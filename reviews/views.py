@@ -56,6 +56,7 @@ def _vote_widget_context(request, framework, back: str) -> dict:
     return {
         "framework": framework,
         "my_vote": my_votes.get(framework.pk),
+        "my_votes": my_votes,
         "next_url": back,
         "oob": True,
     }

@@ -20,6 +20,7 @@ def vote_widget(context, framework, votes):
     return {
         "framework": framework,
         "my_vote": votes.get(framework.pk),
+        "my_votes": votes,
         "next_url": context["request"].get_full_path(),
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
