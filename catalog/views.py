@@ -79,6 +79,9 @@ def tag_detail(request, slug):
 class AboutRankingView(TemplateView):
     template_name = "catalog/about_ranking.html"
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(vote_hold_days=settings.VOTE_HOLD_DAYS, **kwargs)
+
 
 def compare(request):
     comparison = comparison_of(request.GET.getlist("f"))

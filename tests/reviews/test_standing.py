@@ -299,3 +299,57 @@ def test_releases_votes_and_reviews_at_once_keep_the_counters_exact():
     assert errors == []
     assert counter_drift() == []
     assert not Vote.objects.filter(counted=False).exists()
+
+
+# What the voter sees ----------------------------------------------------------------------------
+
+
+def test_the_voter_sees_when_a_held_vote_will_count(client, flask):
+    user = UserFactory()
+    client.force_login(user)
+
+    response = client.post(
+        "/frameworks/flask/vote/",
+        {"value": "up"},
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    day = (user.date_joined + timedelta(days=3)).astimezone(timezone.get_current_timezone())
+    assert f"Counted from {day:%B} {day.day}" in response.text
+    assert 'data-role="upvotes">0<' in response.text
+    page = client.get("/frameworks/flask/", HTTP_ACCEPT_LANGUAGE="en").text
+    assert f"Counted from {day:%B} {day.day}" in page
+
+
+def test_a_suspended_voter_is_told_curators_hold_the_vote(client, flask):
+    user = UserFactory()
+    age(user, 30)
+    services.vote_cast(user=user, framework=flask, value=Vote.UP)
+    services.votes_suspend(users=[user], curator=CuratorFactory(), reason="Ring")
+    client.force_login(user)
+
+    page = client.get("/frameworks/flask/", HTTP_ACCEPT_LANGUAGE="en").text
+
+    assert "Held out of the counts by curators." in page
+    assert "Counted from" not in page
+
+
+def test_a_counted_vote_shows_no_hold(client, flask):
+    user = UserFactory()
+    age(user, 30)
+    services.vote_cast(user=user, framework=flask, value=Vote.UP)
+    client.force_login(user)
+
+    assert 'data-role="vote-held"' not in client.get("/frameworks/flask/").text
+
+
+def test_the_public_moderation_log_counts_accounts_and_never_names_them(client, flask):
+    users = [UserFactory(username=f"ringer{n}") for n in range(3)]
+    services.votes_suspend(users=users, curator=CuratorFactory(), reason="Vote ring on Flask")
+
+    html = client.get("/moderation/", HTTP_ACCEPT_LANGUAGE="en").text
+
+    assert "The votes of 3 accounts" in html
+    assert "Vote ring on Flask" in html
+    assert "ringer" not in html
