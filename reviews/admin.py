@@ -4,14 +4,17 @@ reviews.services, so the counters and the public moderation log always follow.""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog.admin import FrameworkAdmin as CatalogFrameworkAdmin
 from catalog.models import Framework
-from reviews import services
+from reviews import selectors, services
 from reviews.counters import counter_drift, recount_all
 from reviews.models import (
     HelpfulVote,
@@ -21,6 +24,7 @@ from reviews.models import (
     Standing,
     Suspension,
     Vote,
+    VoteRing,
 )
 
 
@@ -323,6 +327,71 @@ class SuspensionAdmin(ReadOnlyAdmin):
             )
             % lifted,
         )
+
+
+class RingHoldForm(forms.Form):
+    accounts = forms.RegexField(regex=r"^\d+(,\d+)*$", widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Public reason"),
+        max_length=Suspension._meta.get_field("reason").max_length,
+        initial=_("Coordinated voting (a vote ring)"),
+        error_messages={"required": _("A public reason is required; no votes were held out.")},
+    )
+
+
+@admin.register(VoteRing)
+class VoteRingAdmin(admin.ModelAdmin):
+    """Suspicious clusters of accounts (reviews.rings) with what they moved; a curator holds
+    out a whole cluster's votes in one step. Undo: lift the hold under "Vote holds"."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self._hold(request)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Vote rings"),
+            "opts": self.model._meta,
+            "rings": selectors.suspicious_rings(),
+            "form": RingHoldForm(),
+            "can_hold": request.user.has_perm("reviews.change_standing"),
+        }
+        return TemplateResponse(request, "admin/reviews/vote_rings.html", context)
+
+    def _hold(self, request):
+        if not request.user.has_perm("reviews.change_standing"):
+            raise PermissionDenied
+        form = RingHoldForm(request.POST)
+        if not form.is_valid():
+            self.message_user(
+                request, _("Nothing was held out: %s") % form.errors.as_text(), messages.ERROR
+            )
+            return redirect(request.path)
+        ids = [int(pk) for pk in form.cleaned_data["accounts"].split(",")]
+        users = list(get_user_model().objects.filter(pk__in=ids))
+        services.votes_suspend(
+            users=users, curator=request.user, reason=form.cleaned_data["reason"]
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "The votes of %d account are held out. To undo, lift the hold under Vote holds.",
+                "The votes of %d accounts are held out. To undo, lift the hold under Vote holds.",
+                len(users),
+            )
+            % len(users),
+        )
+        return redirect("admin:reviews_suspension_changelist")
 
 
 # The catalog's admin knows nothing of votes and reviews (reviews imports catalog, never the

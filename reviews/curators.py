@@ -18,6 +18,7 @@ PERMISSIONS = {
     "reviews.Vote": ("view",),
     "reviews.Standing": ("change", "view"),
     "reviews.Suspension": ("view",),
+    "reviews.VoteRing": ("view",),
     "reviews.HelpfulVote": ("view",),
 }
 

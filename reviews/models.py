@@ -245,6 +245,15 @@ class Standing(models.Model):
         return str(self.user)
 
 
+class VoteRing(Standing):
+    """The admin's "Vote rings" page (reviews.rings): suspicious clusters of accounts."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("vote ring")
+        verbose_name_plural = _("vote rings")
+
+
 class ModerationAction(models.Model):
     """A public line in the moderation log: a curator hid or restored a review, or held out or
     restored the votes of some accounts (counted, never named)."""

@@ -7,8 +7,6 @@ from datetime import timedelta
 from django.db import migrations
 from django.utils import timezone
 
-from reviews.curators import ensure_curators_group
-
 TREND_DAYS = 7
 RECENT_DAYS = 365
 Z = 1.96
@@ -62,10 +60,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [
-        migrations.RunPython(fill, migrations.RunPython.noop),
-        # Curators may hold out and restore accounts' votes.
-        migrations.RunPython(
-            lambda apps, _schema: ensure_curators_group(apps), migrations.RunPython.noop
-        ),
-    ]
+    operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
