@@ -71,12 +71,14 @@ def vote(request, slug):
     choice = request.POST.get("value")
     if choice not in Vote.VALUES:
         return bad_request(request, _("A vote is “up”, “down” or “clear”."))
-    wait = limits.seconds_to_wait(request, "vote")
-    if wait is not None:
-        if not request.htmx:
-            return limits.too_many(request, wait)
-        context = _vote_widget_context(request, framework, back)
-        return limits.too_many(request, wait, "reviews/_vote_widget.html", context)
+    refused = limits.refusal(
+        request,
+        "vote",
+        partial="reviews/_vote_widget.html",
+        context=lambda: _vote_widget_context(request, framework, back),
+    )
+    if refused:
+        return refused
     framework = services.vote_cast(
         user=request.user, framework=framework, value=Vote.VALUES[choice]
     )
@@ -122,13 +124,18 @@ def helpful_toggle(request, pk):
     back = _next_url(request, review.framework.get_absolute_url()).split("#")[0]
     if not request.user.is_authenticated:
         return _login_first(request, back)
-    wait = limits.seconds_to_wait(request, "helpful")
-    if wait is not None:
-        if not request.htmx:
-            return limits.too_many(request, wait)
-        marks = selectors.user_helpful_marks(request.user, [review])
-        context = {"review": review, "marks": marks, "next": back}
-        return limits.too_many(request, wait, "reviews/_helpful_button.html", context)
+    refused = limits.refusal(
+        request,
+        "helpful",
+        partial="reviews/_helpful_button.html",
+        context=lambda: {
+            "review": review,
+            "marks": selectors.user_helpful_marks(request.user, [review]),
+            "next": back,
+        },
+    )
+    if refused:
+        return refused
     try:
         review, marked = services.helpful_toggle(user=request.user, review=review)
     except services.NotAllowed:

@@ -44,12 +44,14 @@ def test_the_approval_line_speaks_chinese(client):
     assert "78% 赞成 · 95% 把握在 63% 到 88% 之间 · 41 票" in html
 
 
-def test_no_statistics_jargon_outside_the_about_page(en):
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_no_statistics_jargon_outside_the_about_page(client, language):
     with_votes("Flask", 32, 9, slug="flask")
+    with_votes("Bottle", 3, 1, slug="bottle")
 
-    for page in ("/", "/frameworks/flask/"):
-        approval = en.get(page).text.split('class="approval"')[1].split("</p>")[0]
-        assert "Wilson" not in approval
+    for page in ("/", "/frameworks/flask/", "/frameworks/bottle/", "/compare/?f=flask&f=bottle"):
+        assert "Wilson" not in client.get(page, HTTP_ACCEPT_LANGUAGE=language).text, page
+    assert "Wilson" in client.get("/about/ranking/", HTTP_ACCEPT_LANGUAGE=language).text
 
 
 def test_neighbours_that_votes_cannot_tell_apart_are_marked_a_statistical_tie(en):
