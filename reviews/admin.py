@@ -41,13 +41,49 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class HideReasonForm(forms.Form):
-    reason = forms.CharField(
+def public_reason(*, help_text, required_message, initial=None):
+    """The public reason a curator gives for a decision shown in the moderation log."""
+    return forms.CharField(
         label=_("Public reason"),
         max_length=ModerationAction._meta.get_field("reason").max_length,
-        help_text=_("Shown in the public moderation log. Never name the reporters."),
-        error_messages={"required": _("A public reason is required; nothing was hidden.")},
+        help_text=help_text,
+        initial=initial,
+        error_messages={"required": required_message},
     )
+
+
+class HideReasonForm(forms.Form):
+    reason = public_reason(
+        help_text=_("Shown in the public moderation log. Never name the reporters."),
+        required_message=_("A public reason is required; nothing was hidden."),
+    )
+
+
+class HoldReasonForm(forms.Form):
+    reason = public_reason(
+        help_text=_("Shown in the public moderation log with the number of accounts, never names."),
+        required_message=_("A public reason is required; no votes were held out."),
+    )
+
+
+def ask_reason(modeladmin, request, objects, *, form_class, title, action, template):
+    """The page between choosing a curation action and applying it; returns the cleaned public
+    reason, or the page (again with its error, if any)."""
+    form = form_class(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        return form.cleaned_data["reason"]
+    if form.is_bound:
+        modeladmin.message_user(request, form.errors["reason"][0], messages.ERROR)
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "opts": modeladmin.model._meta,
+        "form": form,
+        "objects": objects,
+        "action": action,
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, template, context)
 
 
 class ReportInline(admin.TabularInline):
@@ -112,29 +148,25 @@ class ReviewAdmin(admin.ModelAdmin):
         description=_("Hide selected reviews (asks for a public reason)"), permissions=["change"]
     )
     def hide_reviews(self, request, queryset):
-        form = HideReasonForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            hidden = sum(
-                services.review_hide(
-                    review=review, curator=request.user, reason=form.cleaned_data["reason"]
-                )
-                for review in queryset
-            )
-            self.message_user(
-                request, ngettext("%d review hidden.", "%d reviews hidden.", hidden) % hidden
-            )
-            return None
-        if form.is_bound:
-            self.message_user(request, form.errors["reason"][0], messages.ERROR)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Hide reviews"),
-            "opts": self.model._meta,
-            "form": form,
-            "reviews": queryset.select_related("framework", "user"),
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/reviews/hide_reason.html", context)
+        reason = ask_reason(
+            self,
+            request,
+            queryset.select_related("framework", "user"),
+            form_class=HideReasonForm,
+            title=_("Hide reviews"),
+            action="hide_reviews",
+            template="admin/reviews/hide_reason.html",
+        )
+        if not isinstance(reason, str):
+            return reason
+        hidden = sum(
+            services.review_hide(review=review, curator=request.user, reason=reason)
+            for review in queryset
+        )
+        self.message_user(
+            request, ngettext("%d review hidden.", "%d reviews hidden.", hidden) % hidden
+        )
+        return None
 
     @admin.action(description=_("Restore selected reviews"), permissions=["change"])
     def restore_reviews(self, request, queryset):
@@ -193,35 +225,6 @@ class HelpfulVoteAdmin(ReadOnlyAdmin):
     list_select_related = ("review", "user")
 
 
-class HoldReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Public reason"),
-        max_length=Suspension._meta.get_field("reason").max_length,
-        help_text=_("Shown in the public moderation log with the number of accounts, never names."),
-        error_messages={"required": _("A public reason is required; no votes were held out.")},
-    )
-
-
-def _ask_reason(modeladmin, request, objects, *, title: str, action: str):
-    """The intermediate page of an action on accounts' votes that needs a public reason;
-    returns the cleaned reason, or the page (again with its error, if any)."""
-    form = HoldReasonForm(request.POST if "apply" in request.POST else None)
-    if form.is_valid():
-        return form.cleaned_data["reason"]
-    if form.is_bound:
-        modeladmin.message_user(request, form.errors["reason"][0], messages.ERROR)
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "opts": modeladmin.model._meta,
-        "form": form,
-        "objects": objects,
-        "action": action,
-        "action_checkbox_name": ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "admin/reviews/action_reason.html", context)
-
-
 @admin.register(Standing)
 class StandingAdmin(admin.ModelAdmin):
     """Accounts and whether their votes count: curators hold an account's votes out of the
@@ -259,8 +262,14 @@ class StandingAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def hold_votes(self, request, queryset):
-        reason = _ask_reason(
-            self, request, queryset, title=_("Hold out votes"), action="hold_votes"
+        reason = ask_reason(
+            self,
+            request,
+            queryset.select_related("user"),
+            form_class=HoldReasonForm,
+            title=_("Hold out votes"),
+            action="hold_votes",
+            template="admin/reviews/action_reason.html",
         )
         if not isinstance(reason, str):
             return reason
@@ -329,13 +338,12 @@ class SuspensionAdmin(ReadOnlyAdmin):
         )
 
 
-class RingHoldForm(forms.Form):
+class RingHoldForm(HoldReasonForm):
     accounts = forms.RegexField(regex=r"^\d+(,\d+)*$", widget=forms.HiddenInput)
-    reason = forms.CharField(
-        label=_("Public reason"),
-        max_length=Suspension._meta.get_field("reason").max_length,
+    reason = public_reason(
+        help_text=HoldReasonForm.base_fields["reason"].help_text,
+        required_message=_("A public reason is required; no votes were held out."),
         initial=_("Coordinated voting (a vote ring)"),
-        error_messages={"required": _("A public reason is required; no votes were held out.")},
     )
 
 
