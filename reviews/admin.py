@@ -318,10 +318,12 @@ class SuspensionAdmin(ReadOnlyAdmin):
     def account_total(self, obj):
         return obj.account_total
 
-    def has_change_permission(self, request, obj=None):
+    def has_lift_permission(self, request):
         return request.user.has_perm("reviews.change_standing")
 
-    @admin.action(description=_("Lift selected holds (their votes count again)"))
+    @admin.action(
+        description=_("Lift selected holds (their votes count again)"), permissions=["lift"]
+    )
     def lift(self, request, queryset):
         lifted = sum(
             services.suspension_lift(suspension=suspension, curator=request.user)

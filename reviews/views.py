@@ -91,17 +91,20 @@ def vote(request, slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@limits.limited("review")
 def review_edit(request, slug):
     framework = get_object_or_404(Framework.objects.published(), slug=slug)
     review = Review.objects.filter(user=request.user, framework=framework).first()
     data = request.POST if request.method == "POST" else None
     form = ReviewForm(data, instance=review, framework=framework)
+    context = {"form": form, "framework": framework, "review": review}
     if form.is_valid():
+        # Over RATE_REVIEW the form comes back as typed, saying when to send it again.
+        wait = limits.seconds_to_wait(request, "review")
+        if wait is not None:
+            return limits.too_many(request, wait, "reviews/review_form.html", context)
         review = services.review_save(user=request.user, framework=framework, **form.cleaned_data)
         messages.success(request, _("Your review of %(name)s is saved.") % {"name": framework.name})
         return see_other(review.get_absolute_url())
-    context = {"form": form, "framework": framework, "review": review}
     return render(request, "reviews/review_form.html", context)
 
 

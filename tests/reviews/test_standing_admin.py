@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from reviews import services
@@ -85,4 +86,21 @@ def test_staff_outside_the_curators_group_cannot_hold_votes(client, voters, flas
 
     act(client, STANDINGS, "hold_votes", [voters[0].pk], apply="yes", reason="x")
 
+    assert upvotes(flask) == 2
+
+
+def test_vote_holds_are_read_only_and_only_curators_may_lift_them(client, voters, flask):
+    services.votes_suspend(users=voters, curator=CuratorFactory(), reason="Ring")
+    hold = Suspension.objects.get()
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename="view_suspension"))
+    client.force_login(staff)
+
+    act(client, HOLDS, "lift", [hold.pk])
+
+    assert upvotes(flask) == 0
+    client.force_login(CuratorFactory())
+    page = client.get(f"{HOLDS}{hold.pk}/change/")
+    assert 'name="reason"' not in page.text  # shown, never edited
+    act(client, HOLDS, "lift", [hold.pk])
     assert upvotes(flask) == 2
