@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog.admin import FrameworkAdmin as CatalogFrameworkAdmin
+from catalog.aspects import ASPECT_KEYS
 from catalog.models import Framework
 from reviews import selectors, services
-from reviews.counters import counter_drift, recount_all
+from reviews.counters import recount_all, rows_in
 from reviews.models import (
     HelpfulVote,
     ModerationAction,
@@ -26,6 +27,7 @@ from reviews.models import (
     Vote,
     VoteRing,
 )
+from reviews.text import CleanTextMixin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -52,14 +54,14 @@ def public_reason(*, help_text, required_message, initial=None):
     )
 
 
-class HideReasonForm(forms.Form):
+class HideReasonForm(CleanTextMixin, forms.Form):
     reason = public_reason(
         help_text=_("Shown in the public moderation log. Never name the reporters."),
         required_message=_("A public reason is required; nothing was hidden."),
     )
 
 
-class HoldReasonForm(forms.Form):
+class HoldReasonForm(CleanTextMixin, forms.Form):
     reason = public_reason(
         help_text=_("Shown in the public moderation log with the number of accounts, never names."),
         required_message=_("A public reason is required; no votes were held out."),
@@ -121,6 +123,7 @@ class ReviewAdmin(admin.ModelAdmin):
         "user",
         "framework",
         "rating",
+        *ASPECT_KEYS,
         "title",
         "body",
         "pros",
@@ -415,8 +418,8 @@ class FrameworkAdmin(CatalogFrameworkAdmin):
 
     @admin.action(description=_("Recount votes, score and reviews of selected frameworks"))
     def recount(self, request, queryset):
-        drift = counter_drift(queryset)
-        changed = recount_all(queryset)
+        drift = recount_all(queryset)  # found under the lock, so it is what was corrected
+        changed = rows_in(drift)
         if not changed:
             self.message_user(request, _("All counters already matched the rows."))
             return

@@ -16,7 +16,7 @@ from django.db.models import Count, F, IntegerField, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from catalog import ranking
+from catalog import aspects, ranking
 from catalog.models import Framework
 from reviews import services
 from reviews.models import Review, Standing, Vote
@@ -66,6 +66,24 @@ def true_framework_counters(frameworks=None):
     for pk, count, stars in reviews:
         counters[pk].update(review_count=count, rating_sum=stars)
     return counters
+
+
+def true_aspect_counters(frameworks=None):
+    """{pk: {field: value}} of the aspect counters (sum and count per aspect, catalog/aspects.py)
+    for every framework (or these), from published reviews. One query."""
+    frameworks = Framework.objects.all() if frameworks is None else frameworks
+    annotations = {}
+    for key in aspects.ASPECT_KEYS:
+        rated = PUBLISHED & Q(**{f"reviews__{key}__isnull": False})
+        annotations[aspects.sum_field(key)] = Coalesce(
+            Sum(f"reviews__{key}", filter=rated), 0, output_field=IntegerField()
+        )
+        annotations[aspects.count_field(key)] = Count("reviews", filter=rated)
+    rows = frameworks.annotate(**{f"true_{name}": expr for name, expr in annotations.items()})
+    return {
+        row["pk"]: {name: row[f"true_{name}"] for name in annotations}
+        for row in rows.values("pk", *(f"true_{name}" for name in annotations))
+    }
 
 
 def true_review_counters(reviews=None):
@@ -139,22 +157,23 @@ def counter_drift(frameworks=None) -> list[Drift]:
         _flag_drift(Standing, true_standings() if frameworks is None else {})
         + _flag_drift(Vote, true_vote_flags(frameworks))
         + _drift(Framework, true_framework_counters(frameworks), "slug")
+        + _drift(Framework, true_aspect_counters(frameworks), "slug")
         + _drift(Review, true_review_counters(reviews), "title")
     )
 
 
-@transaction.atomic
-def recount_all(frameworks=None) -> int:
+def recount_all(frameworks=None) -> list[Drift]:
     """Rewrite every drifted counter (of these frameworks and their reviews) from the rows.
 
-    Returns how many rows changed. The time windows are aged first (as `release_votes` does).
+    Returns the drift it found and corrected, computed under the lock. The time windows are
+    aged first (as `release_votes` does).
     """
     services.windows_age()
     return _recount_locked(frameworks)
 
 
 @transaction.atomic
-def _recount_locked(frameworks=None) -> int:
+def _recount_locked(frameworks=None) -> list[Drift]:
     everything = frameworks is None
     changes: dict[tuple[str, int], dict] = {}
     # Locks in the services' order: standings, frameworks, reviews; then no service moves a
@@ -172,9 +191,19 @@ def _recount_locked(frameworks=None) -> int:
     for (model, pk), values in changes.items():
         if model == "Vote":
             Vote.objects.filter(pk=pk).update(**values)
-    for line in counter_drift(frameworks):
-        changes.setdefault((line.model, line.pk), {})[line.field] = line.true
-        if line.model in ("Framework", "Review"):
-            model = Framework if line.model == "Framework" else Review
+    drift = counter_drift(frameworks)
+    for line in drift:
+        model = {"Framework": Framework, "Review": Review}.get(line.model)
+        if model is not None:
             model.objects.filter(pk=line.pk).update(**{line.field: line.true})
-    return len(changes)
+    flags = [
+        Drift(model, pk, f"{model.lower()} {pk}", field, not true, true)
+        for (model, pk), values in changes.items()
+        for field, true in values.items()
+    ]
+    return flags + [line for line in drift if line.model in ("Framework", "Review")]
+
+
+def rows_in(drift: list[Drift]) -> int:
+    """How many rows these drifted counters sit on."""
+    return len({(line.model, line.pk) for line in drift})

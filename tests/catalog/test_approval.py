@@ -1,6 +1,8 @@
 """Every score says how sure it is: `catalog/_approval.html` on the ranking rows, the detail page
 and compare, and "statistical tie" marks between neighbours on the ranking."""
 
+import re
+
 import pytest
 
 from catalog import ranking
@@ -20,6 +22,11 @@ def with_votes(name, up, down, **fields):
     return framework
 
 
+def visible(html: str) -> str:
+    """The page's text as read: tags dropped, white space collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
 def row(html, slug):
     start = html.index(f'id="framework-{slug}"')
     return html[start : html.index("</li>", start)]
@@ -30,18 +37,18 @@ def test_the_approval_line_is_on_the_ranking_the_detail_page_and_compare(en, pag
     with_votes("Flask", 32, 9, slug="flask")
     FrameworkFactory(name="Quiet", slug="quiet")
 
-    html = en.get(page).text
+    text = visible(en.get(page).text)
 
-    assert LINE in html
-    assert "No votes counted yet" in html or page == "/frameworks/flask/"
+    assert LINE in text
+    assert "No votes yet" in text or page == "/frameworks/flask/"
 
 
 def test_the_approval_line_speaks_chinese(client):
     with_votes("Flask", 32, 9, slug="flask")
 
-    html = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").text
+    text = visible(client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").text)
 
-    assert "78% 赞成 · 95% 把握在 63% 到 88% 之间 · 41 票" in html
+    assert "78% 赞成 · 95% 把握在 63% 到 88% 之间 · 41 票" in text
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])

@@ -350,6 +350,6 @@ def test_the_public_moderation_log_counts_accounts_and_never_names_them(client, 
 
     html = client.get("/moderation/", HTTP_ACCEPT_LANGUAGE="en").text
 
-    assert "The votes of 3 accounts" in html
+    assert "votes held out: the votes of 3 accounts" in html
     assert "Vote ring on Flask" in html
     assert "ringer" not in html

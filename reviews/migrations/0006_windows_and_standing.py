@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("catalog", "0002_time_window_counters"),
-        ("reviews", "0002_curators_group"),
+        ("catalog", "0003_time_window_counters"),
+        ("reviews", "0005_report_one_open_per_user"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

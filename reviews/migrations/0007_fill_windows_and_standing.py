@@ -54,8 +54,8 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0003_windows_and_standing"),
-        ("catalog", "0002_time_window_counters"),
+        ("reviews", "0006_windows_and_standing"),
+        ("catalog", "0003_time_window_counters"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

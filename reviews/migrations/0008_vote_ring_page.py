@@ -11,7 +11,7 @@ def curators_may_hold_votes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0004_fill_windows_and_standing"),
+        ("reviews", "0007_fill_windows_and_standing"),
     ]
 
     operations = [
