@@ -16,6 +16,9 @@ PERMISSIONS = {
     "reviews.Report": ("change", "view"),
     "reviews.ModerationAction": ("view",),
     "reviews.Vote": ("view",),
+    "reviews.Standing": ("change", "view"),
+    "reviews.Suspension": ("view",),
+    "reviews.VoteRing": ("view",),
     "reviews.HelpfulVote": ("view",),
 }
 
