@@ -1,4 +1,5 @@
-"""The "Curators" group: may edit the catalog and moderate reviews, but not manage people.
+"""The "Curators" group: may edit the catalog, moderate reviews and lift login lock-outs, but not
+manage people.
 
 Created by a data migration (which calls `ensure_curators_group` with the historical models);
 make someone a curator in the admin: tick "Staff status" on the user and add them to the group.
@@ -17,6 +18,8 @@ PERMISSIONS = {
     "reviews.ModerationAction": ("view",),
     "reviews.Vote": ("view",),
     "reviews.HelpfulVote": ("view",),
+    # Login lock-outs (django-axes): deleting the attempts lifts the lock-out.
+    "axes.AccessAttempt": ("view", "delete"),
 }
 
 
@@ -27,7 +30,10 @@ def ensure_curators_group(apps=global_apps):
     ContentType = apps.get_model("contenttypes", "ContentType")
     group, _ = Group.objects.get_or_create(name=CURATORS)
     for label, actions in PERMISSIONS.items():
-        opts = apps.get_model(label)._meta
+        try:
+            opts = apps.get_model(label)._meta
+        except LookupError:  # an older migration's state: a later migration adds it
+            continue
         # Permissions are normally created after `migrate` (post_migrate); on a fresh database
         # they do not exist yet when this runs, so create the rows the same way Django would.
         content_type, _ = ContentType.objects.get_or_create(

@@ -15,7 +15,20 @@ SETTINGS_VARIABLES = (
     "DATABASE_URL",
     "REDIS_URL",
     "DJANGO_SETTINGS_MODULE",
+    "EMAIL_HOST",
+    "EMAIL_BACKEND",
+    "CSP_REPORT_ONLY",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests' conftest
 )
+# The README's production environment (Deployment), minus what each test varies.
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "Yq3v8H0rQm2-Lk7sX9tW4pZ1aB6cD5eF0gH8iJ7kL3mN2oP1qR4sT6uV9wX0yZ2aB4c",
+    "ALLOWED_HOSTS": "pywebrank.example",
+    "DATABASE_URL": "postgres://pywebrank:secret@127.0.0.1:5432/pywebrank",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_HOST": "smtp.pywebrank.example",
+}
 REPORT = """
 import json
 import config.settings as s
@@ -65,7 +78,10 @@ def test_production_refuses_an_empty_secret_key():
 
 def test_production_with_a_secret_key_starts_without_debug():
     settings = settings_with(
-        DJANGO_ENV="production", SECRET_KEY="s3cret-from-the-env", ALLOWED_HOSTS="example.org"
+        DJANGO_ENV="production",
+        SECRET_KEY="s3cret-from-the-env",
+        ALLOWED_HOSTS="example.org",
+        EMAIL_HOST="smtp.example.org",
     )
     assert settings["DEBUG"] is False
     assert settings["SECRET_KEY"] == "s3cret-from-the-env"
@@ -94,3 +110,33 @@ def test_redis_url_selects_the_redis_cache():
     settings = settings_with(REDIS_URL="redis://cache.example.org:6379/1")
     assert settings["CACHE"] == "django.core.cache.backends.redis.RedisCache"
     assert settings["CACHE_LOCATION"] == "redis://cache.example.org:6379/1"
+
+
+def test_production_refuses_to_start_without_a_mail_server():
+    result = import_settings(**{**PRODUCTION, "EMAIL_HOST": ""})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: Mail is not configured: set EMAIL_HOST" in result.stderr
+
+
+def test_production_accepts_an_explicit_mail_backend_instead_of_a_host():
+    variables = {**PRODUCTION, "EMAIL_HOST": "", "EMAIL_BACKEND": "anymail.backends.x.EmailBackend"}
+    assert import_settings(**variables).returncode == 0
+
+
+def test_development_needs_no_mail_server():
+    assert import_settings(EMAIL_HOST="").returncode == 0
+
+
+def test_check_deploy_is_silent_with_the_readmes_production_variables():
+    env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
+    env.update(PRODUCTION)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."

@@ -199,17 +199,19 @@ def test_curators_group_is_idempotent_and_reversible():
     assert ensure_curators_group().permissions.count() == count
 
 
-def test_curators_migration_runs_forwards_and_backwards_on_historical_models(settings):
+def test_curators_migrations_run_forwards_and_backwards_on_historical_models(settings):
     settings.MIGRATION_MODULES = {}  # pytest runs --no-migrations; load the real ones here
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    node = ("reviews", "0002_curators_group")
-    operation = loader.get_migration(*node).operations[0]
-    historical_apps = loader.project_state(node).apps
+    created = ("reviews", "0002_curators_group")
+    lockouts = ("reviews", "0003_curators_lift_lockouts")
+    create = loader.get_migration(*created).operations[0]
 
-    operation.code(historical_apps, None)
+    create.code(loader.project_state(created).apps, None)
+    loader.get_migration(*lockouts).operations[0].code(loader.project_state(lockouts).apps, None)
     group = Group.objects.get(name=CURATORS)
     assert group.permissions.count() == sum(len(actions) for actions in PERMISSIONS.values())
-    operation.reverse_code(historical_apps, None)
+    assert group.permissions.filter(codename="delete_accessattempt").exists()
+    create.reverse_code(loader.project_state(created).apps, None)
     assert not Group.objects.filter(name=CURATORS).exists()
 
 
