@@ -7,6 +7,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from catalog.models import Framework
+from config import limits
 from tests.factories import FrameworkFactory
 
 # Property tests (tests/test_fuzz.py): "ci" is bounded and repeatable (the same examples every
@@ -31,10 +32,19 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 @pytest.fixture(autouse=True)
 def _fast_test_settings(settings):
-    """Test-only speed-ups: a fast password hasher and a private local-memory cache."""
+    """Test-only speed-ups: a fast password hasher and private local-memory caches.
+
+    Abuse limits, the sign-up timer and the hold on new accounts' votes are off; the tests of
+    those turn them on (`limits_on`, `settings.VOTE_HOLD_DAYS = 3`).
+    """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    settings.CACHES = {"default": locmem, "ratelimit": {**locmem, "LOCATION": "ratelimit"}}
     settings.LANGUAGE_CODE = "en"
+    for name in limits.RATES.values():
+        setattr(settings, name, "0")
+    settings.SIGNUP_MIN_SECONDS = 0
+    settings.VOTE_HOLD_DAYS = 0
 
 
 @pytest.fixture

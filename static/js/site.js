@@ -8,3 +8,11 @@ document.addEventListener("htmx:responseError", () => {
   line.textContent = document.body.dataset.requestFailed;
   messages.replaceChildren(line);
 });
+
+// Over an abuse limit (429) the server answers with the widget and its message: show it in place.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr.status === 429) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
