@@ -131,3 +131,21 @@ def test_the_lock_lifts_by_itself_after_the_cool_off_time(client, alice, setting
 
     assert log_in(client, "alice", PASSWORD).status_code == 302
     assert get_user(client) == alice
+
+
+def test_behind_one_proxy_the_address_is_the_one_the_proxy_saw(client, alice, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        # The proxy's own address is the same each time; a client's forged entry comes first.
+        log_in(
+            client,
+            f"guess{number}",
+            "wrong",
+            "172.18.0.5",
+            HTTP_X_FORWARDED_FOR=f"6.6.6.{number}, 10.0.3.1",
+        )
+
+    locked = log_in(client, "alice", PASSWORD, "172.18.0.5", HTTP_X_FORWARDED_FOR="10.0.3.1")
+    other = log_in(client, "alice", PASSWORD, "172.18.0.5", HTTP_X_FORWARDED_FOR="10.0.3.2")
+
+    assert (locked.status_code, other.status_code) == (429, 302)
