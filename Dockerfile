@@ -26,4 +26,4 @@ EXPOSE 8000
 # Ready when /healthz answers 200 (the database answers); asked with the site's own host name.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 CMD \
     python -c "import os, urllib.request as r; host = os.environ['ALLOWED_HOSTS'].split(',')[0].lstrip('.'); r.urlopen(r.Request('http://127.0.0.1:8000/healthz', headers={'Host': host}), timeout=4)"
-CMD ["sh", "-c", "exec gunicorn config.wsgi --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS} --forwarded-allow-ips '*'"]
+CMD ["sh", "-c", "exec gunicorn config.wsgi --config config/gunicorn.conf.py --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS} --forwarded-allow-ips '*'"]

@@ -23,15 +23,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.deploy.harness import (
-    Browser,
-    Server,
-    fresh_database,
-    manage,
-    prepare,
-    server_environment,
-    vote_counts,
-)
+from tests.deploy.harness import Browser, Server, fresh_site, manage, vote_counts
 
 DATABASE_URL = os.environ.get(
     "CLUSTER_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pywebrank_cluster"
@@ -160,10 +152,7 @@ def everyone_at_once() -> None:
 
 def main() -> int:
     started = time.monotonic()
-    env = server_environment(DATABASE_URL, REDIS_URL)
-    print(f"database {DATABASE_URL.rsplit('@', 1)[-1]}, cache {REDIS_URL}; preparing …", flush=True)
-    fresh_database(DATABASE_URL)
-    prepare(env, users=USERS + 10)
+    env = fresh_site(DATABASE_URL, REDIS_URL, users=USERS + 10)
     logs = Path(tempfile.mkdtemp(prefix="pywebrank-cluster-"))
     servers = [Server(env, port, WORKERS, logs / f"gunicorn-{port}.log") for port in PORTS]
     try:
@@ -181,15 +170,24 @@ def main() -> int:
             server.stop()
     recount = manage(env, "recount", "--check", check=False)
     check(recount.returncode == 0, "recount --check: " + (recount.stdout + recount.stderr).strip())
-    errors = [
-        line
-        for server in servers
-        for line in server.log_path.read_text().splitlines()
-        if '"level": "ERROR"' in line
-    ]
+    try:
+        entries = [entry for server in servers for entry in server.log_entries()]
+    except AssertionError as error:
+        entries = []
+        check(False, str(error))
+    requests = [entry for entry in entries if entry.get("logger") == "pywebrank.request"]
+    check(
+        bool(requests)
+        and all(
+            {"time", "request_id", "path", "status", "duration_ms"} <= set(entry)
+            for entry in requests
+        ),
+        f"every log line is JSON; {len(requests)} request lines with id, path, status, duration",
+    )
+    errors = [entry for entry in entries if entry["level"] in ("ERROR", "CRITICAL")]
     check(not errors, f"no ERROR in the servers' logs ({len(errors)})")
-    for line in errors[:5]:
-        print("   ", line[:300])
+    for entry in errors[:5]:
+        print("   ", str(entry)[:300])
     took = time.monotonic() - started
     if failures:
         print(f"cluster-check FAILED: {len(failures)} problem(s) in {took:.0f} s")

@@ -6,6 +6,7 @@ are applied only where the caller's environment says nothing (e.g. `RATE_VOTE=12
 """
 
 import http.client
+import json
 import os
 import re
 import signal
@@ -27,7 +28,7 @@ DEFAULTS = {
     "SECRET_KEY": "loopback-only-secret-key-for-cluster-check-and-soak-0123456789abcdef",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-    "LOG_LEVEL": "WARNING",
+    "LOG_LEVEL": "INFO",
     "API_ANON_RATE": "1000000/min",
     "API_USER_RATE": "1000000/min",
     "RATE_SIGNUP": "0",
@@ -40,8 +41,9 @@ DEFAULTS = {
 }
 
 
-def server_environment(database_url: str, redis_url: str) -> dict:
-    env = {**DEFAULTS, **os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
+def server_environment(database_url: str, redis_url: str, **defaults: str) -> dict:
+    env = {**DEFAULTS, **defaults, **os.environ}
+    env.update(DATABASE_URL=database_url, REDIS_URL=redis_url)
     env["PYTHONPATH"] = str(BASE_DIR)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return env
@@ -94,6 +96,15 @@ User.objects.bulk_create([User(username=f"user{{i}}", password=password) for i i
     manage(env, "shell", "-c", script)
 
 
+def fresh_site(database_url: str, redis_url: str, users: int, **defaults: str) -> dict:
+    """A recreated database and cleared cache, prepared; the servers' environment."""
+    env = server_environment(database_url, redis_url, **defaults)
+    print(f"database {database_url.rsplit('@', 1)[-1]}, cache {redis_url}; preparing …", flush=True)
+    fresh_database(database_url)
+    prepare(env, users=users)
+    return env
+
+
 class Server:
     """One gunicorn master and its workers on a loopback port; stderr (JSON logs) to a file."""
 
@@ -103,6 +114,7 @@ class Server:
         self.process = subprocess.Popen(
             [
                 sys.executable, "-m", "gunicorn", "config.wsgi",
+                "--config", str(BASE_DIR / "config" / "gunicorn.conf.py"),
                 "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                 "--chdir", str(BASE_DIR), "--graceful-timeout", "5",
             ],
@@ -147,6 +159,19 @@ class Server:
             kib = int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1))
             sizes[pid] = kib / 1024
         return sizes
+
+    def log_entries(self) -> list[dict]:
+        """The server's log, each line read as JSON; a line that is not JSON fails loudly."""
+        entries = []
+        for line in self.log_path.read_text().splitlines():
+            try:
+                entries.append(json.loads(line))
+            except ValueError as error:
+                raise AssertionError(f"not a JSON log line: {line[:200]}") from error
+        return entries
+
+    def error_lines(self) -> list[dict]:
+        return [entry for entry in self.log_entries() if entry["level"] in ("ERROR", "CRITICAL")]
 
     def stop(self) -> None:
         if self.process.poll() is None:

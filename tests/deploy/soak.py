@@ -21,14 +21,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from tests.deploy.harness import (
-    Browser,
-    Server,
-    fresh_database,
-    manage,
-    prepare,
-    server_environment,
-)
+from tests.deploy.harness import Browser, Server, fresh_site, manage
 
 DATABASE_URL = os.environ.get(
     "SOAK_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pywebrank_soak"
@@ -108,10 +101,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def main() -> int:
-    env = server_environment(DATABASE_URL, REDIS_URL)
-    print(f"database {DATABASE_URL.rsplit('@', 1)[-1]}, cache {REDIS_URL}; preparing …", flush=True)
-    fresh_database(DATABASE_URL)
-    prepare(env, users=CLIENTS)
+    env = fresh_site(DATABASE_URL, REDIS_URL, users=CLIENTS, LOG_LEVEL="WARNING")
     logs = Path(tempfile.mkdtemp(prefix="pywebrank-soak-"))
     server = Server(env, PORT, WORKERS, logs / "gunicorn.log")
     problems = []
@@ -175,9 +165,7 @@ def main() -> int:
     print("recount --check:", (recount.stdout + recount.stderr).strip())
     if recount.returncode != 0:
         problems.append("counters drifted")
-    server_errors = [
-        line for line in server.log_path.read_text().splitlines() if '"level": "ERROR"' in line
-    ]
+    server_errors = server.error_lines()
     print(f"ERROR lines in the server log: {len(server_errors)}")
     if server_errors:
         problems.append(f"{len(server_errors)} ERROR line(s) in the log")
