@@ -144,3 +144,23 @@ def test_check_deploy_is_silent_with_the_readmes_production_variables():
     assert re.fullmatch(
         r"System check identified no issues \(\d+ silenced\)\.", result.stdout.strip()
     )
+
+
+def test_csp_report_only_switch_moves_the_policy_to_report_only():
+    script = (
+        "import json, config.settings as s; print(json.dumps("
+        "[s.CONTENT_SECURITY_POLICY, s.CONTENT_SECURITY_POLICY_REPORT_ONLY]))"
+    )
+    env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=BASE_DIR,
+        env={**env, "CSP_REPORT_ONLY": "true"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    enforced, report_only = json.loads(run.stdout)
+    assert enforced is None
+    assert report_only["DIRECTIVES"]["script-src"] == ["'self'"]
+    assert report_only["DIRECTIVES"]["report-uri"] == ["/csp-report/"]
