@@ -129,9 +129,10 @@ CACHES["ratelimit"] = (
     else {"BACKEND": "config.cache.DatabaseCache", "LOCATION": "ratelimit_cache"}
 )
 RATELIMIT_USE_CACHE = "ratelimit"
-# The address a limit counts by: REMOTE_ADDR, or the header a trusted proxy sets (for example
-# HTTP_X_REAL_IP). django-ratelimit's own check does not know our atomic database cache.
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# The address a limit counts by: by default the same as the login lock-outs' (REMOTE_ADDR, or
+# the X-Forwarded-For entry our own proxy added: TRUSTED_PROXY_COUNT), or another META key (for
+# example HTTP_X_REAL_IP). django-ratelimit's own check does not know our atomic database cache.
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="config.middleware.client_ip")
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # How often one account and, separately, one address may act: "count/period" (s, m, h, d), "0" for

@@ -149,3 +149,12 @@ def test_behind_one_proxy_the_address_is_the_one_the_proxy_saw(client, alice, se
     other = log_in(client, "alice", PASSWORD, "172.18.0.5", HTTP_X_FORWARDED_FOR="10.0.3.2")
 
     assert (locked.status_code, other.status_code) == (429, 302)
+
+
+def test_rate_limits_count_by_the_same_address_as_the_lock_outs(settings, rf):
+    from django_ratelimit.core import _get_ip
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = rf.get("/", REMOTE_ADDR="172.18.0.5", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.0.3.1")
+
+    assert _get_ip(request) == "10.0.3.1"
