@@ -1,4 +1,5 @@
-"""Project middleware: a request id and one log line per request, and the Permissions-Policy."""
+"""Project middleware: request ids and one log line per request, requests turned away before any
+view runs (NUL), the Permissions-Policy header, and the client's address behind our proxies."""
 
 import logging
 import re
@@ -7,6 +8,9 @@ import uuid
 
 from django.conf import settings
 from django.core.signals import request_finished
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from config.logs import request_id_var
 
@@ -76,3 +80,30 @@ def client_ip(request) -> str:
         if len(hops) >= count:
             return hops[-count]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def _has_nul(request) -> bool:
+    if "\x00" in request.path:
+        return True
+    return any(
+        "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
+    )
+
+
+class RejectNulMiddleware:
+    """A NUL character in the path or a query parameter is a 400, on every page and the admin.
+
+    No page needs one, and PostgreSQL refuses it in text ("cannot contain NUL"), so a lookup
+    with it would otherwise end in a database error.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _has_nul(request):
+            return self.get_response(request)
+        message = _("The address contains a NUL character, which no page on this site accepts.")
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": [message]}, status=400)
+        return render(request, "400.html", {"message": message}, status=400)

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from catalog.models import Framework
@@ -91,6 +91,24 @@ def vote(request, slug):
 
 
 @login_required
+@require_safe
+def vote_confirm(request, slug):
+    """After logging in to vote: the vote asked for, cast by one POST (a link never casts it)."""
+    framework = get_object_or_404(Framework.objects.published(), slug=slug)
+    choice = request.GET.get("value")
+    if choice not in ("up", "down"):
+        return bad_request(request, _("A vote is “up” or “down”."))
+    my_vote = selectors.user_votes(request.user, [framework]).get(framework.pk)
+    context = {
+        "framework": framework,
+        "value": choice,
+        "already": my_vote == Vote.VALUES[choice],
+        "next_url": _next_url(request, framework.get_absolute_url()),
+    }
+    return render(request, "reviews/vote_confirm.html", context)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 @limits.limited("review")
 def review_edit(request, slug):
@@ -134,8 +152,8 @@ def helpful_toggle(request, pk):
         return limits.too_many(request, wait, "reviews/_helpful_button.html", context)
     try:
         review, marked = services.helpful_toggle(user=request.user, review=review)
-    except services.NotAllowed:
-        return forbidden(request, _("You cannot mark your own review helpful."))
+    except services.NotAllowed as exc:
+        return forbidden(request, str(exc))
     if request.htmx:
         context = {"review": review, "marks": {review.pk} if marked else set(), "next": back}
         return render(request, "reviews/_helpful_button.html", context)

@@ -3,6 +3,7 @@ import os
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -28,6 +29,27 @@ hypothesis_settings.register_profile(
     derandomize=False,
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """On SQLite, leave out the tests marked `postgres` (deselected, not skipped)."""
+    if connection.vendor == "postgresql":
+        return
+    postgres = [item for item in items if item.get_closest_marker("postgres")]
+    if postgres:
+        config.hook.pytest_deselected(items=postgres)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+    config.stash[POSTGRES_DESELECTED] = len(postgres)
+
+
+def pytest_report_collectionfinish(config, start_path, items):
+    deselected = config.stash.get(POSTGRES_DESELECTED, 0)
+    if deselected:
+        return f"{deselected} PostgreSQL-only tests deselected: SQLite here (set DATABASE_URL)."
+    return None
+
+
+POSTGRES_DESELECTED = pytest.StashKey[int]()
 
 
 @pytest.fixture(autouse=True)

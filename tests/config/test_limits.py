@@ -118,7 +118,11 @@ def test_posting_faster_than_signup_min_seconds_is_refused(limits_on, client):
     assert signup(client, "quick", started=started(4)).status_code == 302
 
 
-@pytest.mark.parametrize("stamp", ["", "1700000000", signing.dumps(1.0, salt="other")])
+@pytest.mark.parametrize(
+    "stamp",
+    ["", "1700000000", signing.dumps(1.0, salt="other")],
+    ids=["empty", "unsigned", "wrong-salt"],
+)
 def test_posting_blind_without_a_valid_signed_time_is_refused(limits_on, client, stamp):
     limits_on.SIGNUP_MIN_SECONDS = 3
 

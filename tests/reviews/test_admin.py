@@ -203,7 +203,7 @@ def test_curators_migrations_run_forwards_and_backwards_on_historical_models(set
     settings.MIGRATION_MODULES = {}  # pytest runs --no-migrations; load the real ones here
     loader = MigrationLoader(None, ignore_no_migrations=True)
     created = ("reviews", "0002_curators_group")
-    lockouts = ("reviews", "0003_curators_lift_lockouts")
+    lockouts = ("reviews", "0006_curators_lift_lockouts")
     create = loader.get_migration(*created).operations[0]
 
     create.code(loader.project_state(created).apps, None)

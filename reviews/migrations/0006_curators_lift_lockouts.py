@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     """Curators may see login lock-outs (django-axes) and lift them by deleting the attempts."""
 
     dependencies = [
-        ("reviews", "0002_curators_group"),
+        ("reviews", "0005_report_one_open_per_user"),
         ("axes", "0010_accessattemptexpiration"),
     ]
 
