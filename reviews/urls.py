@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from reviews import views
 from reviews.feeds import FrameworkReviewsFeed, LatestReviewsFeed
@@ -15,6 +15,5 @@ urlpatterns = [
     path("reviews/<int:pk>/report/", views.report, name="report"),
     path("moderation/", views.moderation_log, name="moderation-log"),
     path("feeds/reviews/", LatestReviewsFeed(), name="feed"),
-    # Only what a username may hold (Django's UnicodeUsernameValidator): anything else is a 404.
-    re_path(r"^users/(?P<username>[\w.@+-]+)/$", views.profile, name="profile"),
+    path("users/<str:username>/", views.profile, name="profile"),
 ]

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from catalog.aspects import ASPECT_KEYS
 from catalog.models import Framework
 from reviews.models import Review
 from tests.factories import CountedReviewFactory, UserFactory
@@ -53,6 +54,9 @@ PAGES = {
     "/tags/": ["page"],
     "/tags/web/": ["sort", "page"],
     "/about/ranking/": [],
+    "/choose/": ["build", "needs_async", "experience", "priority", "unmaintained"],
+    "/best/rest-apis/": ["page", "sort"],
+    "/frameworks/flask/vote/confirm/": ["value", "next"],
     "/moderation/": ["page"],
     "/users/alice/": ["page", "rpage"],
     "/feeds/reviews/": [],
@@ -72,6 +76,8 @@ PATHS = [
     "/frameworks/{}/",
     "/frameworks/{}/feed/",
     "/tags/{}/",
+    "/best/{}/",
+    "/frameworks/{}/vote/confirm/",
     "/users/{}/",
     "/api/frameworks/{}/",
     "/accounts/reset/{}/{}/",
@@ -147,7 +153,15 @@ def test_pages_answer_the_same_way_for_a_logged_in_reader(client, site, logged_i
 # Forms ------------------------------------------------------------------------------------------
 
 ANONYMOUS_FORMS = {
-    "/accounts/signup/": ["username", "email", "password1", "password2", "next"],
+    "/accounts/signup/": [
+        "username",
+        "email",
+        "password1",
+        "password2",
+        "website",
+        "started",
+        "next",
+    ],
     "/accounts/login/": ["username", "password", "next"],
     "/accounts/password_reset/": ["email"],
     "/i18n/setlang/": ["language", "next"],
@@ -175,6 +189,7 @@ def member_forms(site):
         "/frameworks/django/vote/": ["value", "next"],
         "/frameworks/flask/review/": [
             "rating", "title", "body", "pros", "cons", "version_used", "switched_from",
+            *ASPECT_KEYS,
         ],
         f"/reviews/{review}/helpful/": ["next"],
         f"/reviews/{review}/report/": ["reason", "detail", "next"],
