@@ -50,14 +50,16 @@ def server_environment(database_url: str, redis_url: str, **defaults: str) -> di
 
 
 def manage(env: dict, *arguments: str, check=True) -> subprocess.CompletedProcess:
-    return subprocess.run(
+    result = subprocess.run(
         [sys.executable, str(BASE_DIR / "manage.py"), *arguments],
         cwd=BASE_DIR,
         env=env,
-        check=check,
         capture_output=True,
         text=True,
     )
+    if check and result.returncode != 0:
+        sys.exit(f"manage.py {' '.join(arguments)} failed:\n{result.stdout}{result.stderr}")
+    return result
 
 
 def fresh_database(database_url: str) -> None:
