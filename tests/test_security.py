@@ -2,13 +2,12 @@
 
 import json
 import logging
-import subprocess
 import sys
 
 import pytest
 
 from config.logs import JsonFormatter, RequestIdFilter, request_id_var
-from tests.test_settings import BASE_DIR, PRODUCTION, SETTINGS_VARIABLES
+from tests.test_settings import PRODUCTION, run_python
 
 pytestmark = pytest.mark.django_db
 
@@ -39,17 +38,11 @@ SECURE_SETTINGS = (
 @pytest.fixture(scope="module")
 def production_values():
     """The security settings exactly as config.settings computes them for production."""
-    import os
-
     script = (
         "import json, config.settings as s; print(json.dumps({name: getattr(s, name) for name in "
         f"{SECURE_SETTINGS!r}}}))"
     )
-    env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
-    env.update(PRODUCTION)
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=BASE_DIR, env=env, capture_output=True, text=True
-    )
+    result = run_python(script, **PRODUCTION)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -213,22 +206,12 @@ def test_json_log_lines_are_one_object_per_line_even_with_newlines_and_errors():
 
 
 def test_production_logs_json_lines_to_stderr():
-    import os
-
-    env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
-    env.update(PRODUCTION, DATABASE_URL="sqlite:///:memory:")
     script = (
         "import django, logging; django.setup(); "
         "logging.getLogger('pywebrank.request').info('hello', extra={'path': '/x', 'status': 200})"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=BASE_DIR,
-        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    variables = {**PRODUCTION, "DATABASE_URL": "sqlite:///:memory:"}
+    result = run_python(script, **variables, DJANGO_SETTINGS_MODULE="config.settings")
     entry = json.loads(result.stderr.strip().splitlines()[-1])
     assert entry["message"] == "hello"
     assert (entry["path"], entry["status"], entry["request_id"]) == ("/x", 200, "-")

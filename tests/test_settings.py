@@ -45,17 +45,23 @@ print(json.dumps({
 """
 
 
-def import_settings(**variables) -> subprocess.CompletedProcess:
+def run_python(code, *arguments, **variables) -> subprocess.CompletedProcess:
+    """Run Python code (`-c`) or a script in a fresh interpreter with only these variables set."""
     env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
     env.update(variables)
+    command = ["-c", code] if code else []
     return subprocess.run(
-        [sys.executable, "-c", REPORT],
+        [sys.executable, *command, *arguments],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
     )
+
+
+def import_settings(**variables) -> subprocess.CompletedProcess:
+    return run_python(REPORT, **variables)
 
 
 def settings_with(**variables) -> dict:
@@ -129,15 +135,8 @@ def test_development_needs_no_mail_server():
 
 
 def test_check_deploy_is_silent_with_the_readmes_production_variables():
-    env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
-    env.update(PRODUCTION)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = run_python(
+        None, "manage.py", "check", "--deploy", "--fail-level", "DEBUG", **PRODUCTION
     )
     assert result.returncode == 0, result.stdout + result.stderr
     # Only the checks settings.SILENCED_SYSTEM_CHECKS names on purpose may be silenced.
@@ -151,15 +150,7 @@ def test_csp_report_only_switch_moves_the_policy_to_report_only():
         "import json, config.settings as s; print(json.dumps("
         "[s.CONTENT_SECURITY_POLICY, s.CONTENT_SECURITY_POLICY_REPORT_ONLY]))"
     )
-    env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
-    run = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=BASE_DIR,
-        env={**env, "CSP_REPORT_ONLY": "true"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    run = run_python(script, CSP_REPORT_ONLY="true")
     enforced, report_only = json.loads(run.stdout)
     assert enforced is None
     assert report_only["DIRECTIVES"]["script-src"] == ["'self'"]
