@@ -109,7 +109,9 @@ def recount_all(frameworks=None) -> list[Drift]:
     """
     frameworks = Framework.objects.all() if frameworks is None else frameworks
     # Lock the counted rows first so no service moves a counter between reading and writing.
-    pks = list(frameworks.select_for_update().values_list("pk", flat=True))
+    # (By primary key: the admin's searched list is DISTINCT, which FOR UPDATE does not allow.)
+    locked = Framework.objects.filter(pk__in=frameworks.values("pk")).select_for_update()
+    pks = list(locked.values_list("pk", flat=True))
     frameworks = Framework.objects.filter(pk__in=pks)
     list(Review.objects.filter(framework__in=pks).select_for_update().values_list("pk", flat=True))
     drift = counter_drift(frameworks)
