@@ -11,8 +11,8 @@ CURATORS = "Curators"
 
 PERMISSIONS = {
     "catalog.Framework": ("add", "change", "view"),
-    "taggit.Tag": ("add", "change", "view"),
-    "taggit.TaggedItem": ("add", "change", "view"),
+    "catalog.Tag": ("add", "change", "view"),
+    "catalog.TaggedFramework": ("add", "change", "view"),
     "reviews.Review": ("change", "view"),
     "reviews.Report": ("change", "view"),
     "reviews.ModerationAction": ("view",),
@@ -32,7 +32,7 @@ def ensure_curators_group(apps=global_apps):
     for label, actions in PERMISSIONS.items():
         try:
             opts = apps.get_model(label)._meta
-        except LookupError:  # an older migration's state: a later migration adds it
+        except LookupError:  # added by a later migration, which runs this again
             continue
         # Permissions are normally created after `migrate` (post_migrate); on a fresh database
         # they do not exist yet when this runs, so create the rows the same way Django would.

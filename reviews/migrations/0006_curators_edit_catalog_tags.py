@@ -8,11 +8,11 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    """Curators may see login lock-outs (django-axes) and lift them by deleting the attempts."""
+    """Curators edit the catalog's own tags (catalog.Tag replaced taggit's Tag)."""
 
     dependencies = [
         ("reviews", "0005_report_one_open_per_user"),
-        ("axes", "0010_accessattemptexpiration"),
+        ("catalog", "0003_bilingual_catalog_curated_facts"),
     ]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
