@@ -183,7 +183,9 @@ def _recount_locked(frameworks=None) -> list[Drift]:
             Standing.objects.select_for_update().filter(pk=line.pk).update(votes_count=False)
             changes[(line.model, line.pk)] = {line.field: line.true}
     frameworks = Framework.objects.all() if everything else frameworks
-    pks = list(frameworks.select_for_update().order_by("pk").values_list("pk", flat=True))
+    # By primary key: the admin's searched list is DISTINCT, which FOR UPDATE does not allow.
+    locked = Framework.objects.filter(pk__in=frameworks.values("pk")).select_for_update()
+    pks = list(locked.order_by("pk").values_list("pk", flat=True))
     frameworks = Framework.objects.filter(pk__in=pks)
     list(Review.objects.filter(framework__in=pks).select_for_update().values_list("pk", flat=True))
     for line in _flag_drift(Vote, true_vote_flags(frameworks)):

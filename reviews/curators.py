@@ -1,4 +1,5 @@
-"""The "Curators" group: may edit the catalog and moderate reviews, but not manage people.
+"""The "Curators" group: may edit the catalog, moderate reviews and lift login lock-outs, but not
+manage people.
 
 Created by a data migration (which calls `ensure_curators_group` with the historical models);
 make someone a curator in the admin: tick "Staff status" on the user and add them to the group.
@@ -20,6 +21,8 @@ PERMISSIONS = {
     "reviews.Suspension": ("view",),
     "reviews.VoteRing": ("view",),
     "reviews.HelpfulVote": ("view",),
+    # Login lock-outs (django-axes): deleting the attempts lifts the lock-out.
+    "axes.AccessAttempt": ("view", "delete"),
 }
 
 

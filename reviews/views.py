@@ -34,10 +34,14 @@ def forbidden(request, message: str):
 
 
 def _next_url(request, fallback: str) -> str:
-    """Where to go back to: a safe `next` from the form, else the fallback."""
+    """Where to go back to: a safe `next` path ("/…") from the form, else the fallback."""
     url = request.POST.get("next") or request.GET.get("next")
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        url
+        and url.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return url
     return fallback
