@@ -203,10 +203,16 @@ class Framework(models.Model):
         verbose_name = _("framework")
         verbose_name_plural = _("frameworks")
         ordering = [F("seed_rank").asc(nulls_last=True), "name"]
+        # One per indexable public sort (FrameworkQuerySet.SORTS); `rating` depends on the
+        # site-wide mean, so it is computed, over the catalog's few thousand rows at most.
         indexes = [
             models.Index(
                 fields=["-score", "downvotes", "seed_rank", "name"], name="framework_top_idx"
             ),
+            models.Index(
+                fields=["-review_count", "seed_rank", "name"], name="framework_reviews_idx"
+            ),
+            models.Index(fields=["-created_at", "seed_rank", "name"], name="framework_newest_idx"),
         ]
         constraints = [
             models.CheckConstraint(
