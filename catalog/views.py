@@ -3,12 +3,14 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 from taggit.models import Tag
 
 from catalog.compare import alternatives_to, comparison_of, standing_of
 from catalog.filters import FrameworkFilterSet
 from catalog.models import Framework, tags_in_use
+from config.pagecache import cache_anonymous
 
 SWITCHES_SHOWN = 10  # frameworks listed under "came here from" and "moved on to"
 
@@ -22,6 +24,7 @@ def _page(request, queryset):
         raise Http404(str(exc)) from exc
 
 
+@cache_anonymous
 def ranking(request):
     filterset = FrameworkFilterSet(request.GET, queryset=Framework.objects.published())
     page = _page(request, filterset.qs)
@@ -38,6 +41,7 @@ def ranking(request):
     )
 
 
+@cache_anonymous
 def detail(request, slug):
     framework = get_object_or_404(
         Framework.objects.published().select_related("replaced_by").prefetch_related("tags"),
@@ -61,10 +65,12 @@ def detail(request, slug):
     )
 
 
+@cache_anonymous
 def tag_list(request):
     return render(request, "catalog/tag_list.html", {"tags": tags_in_use()})
 
 
+@cache_anonymous
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     frameworks = Framework.objects.published().tagged(tag.slug).ranked(request.GET.get("sort"))
@@ -76,10 +82,12 @@ def tag_detail(request, slug):
     )
 
 
+@method_decorator(cache_anonymous, name="dispatch")
 class AboutRankingView(TemplateView):
     template_name = "catalog/about_ranking.html"
 
 
+@cache_anonymous
 def compare(request):
     comparison = comparison_of(request.GET.getlist("f"))
     choices = Framework.objects.published().order_by(Lower("name"), "pk").only("name", "slug")

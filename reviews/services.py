@@ -3,6 +3,8 @@ move together, so the numbers on the pages always equal the rows behind them.
 
 The framework row is locked (SELECT ... FOR UPDATE) before its counters change; on PostgreSQL
 that serialises concurrent writers of one framework, on SQLite the write transaction does.
+Every write that changes what a public page shows bumps the page version once it commits
+(config/pagecache.py), so no server answers from a page cached before it.
 """
 
 from django.db import transaction
@@ -11,6 +13,7 @@ from django.utils import timezone
 
 from catalog import ranking
 from catalog.models import Framework
+from config import pagecache
 from reviews.markup import render_markdown
 from reviews.models import HelpfulVote, ModerationAction, Report, Review, Vote
 
@@ -51,6 +54,7 @@ def vote_cast(*, user, framework: Framework, value: int | None) -> Framework:
     framework.upvotes += (value == Vote.UP) - (old == Vote.UP)
     framework.downvotes += (value == Vote.DOWN) - (old == Vote.DOWN)
     _save_score(framework)
+    pagecache.bump_on_commit()
     return framework
 
 
@@ -96,6 +100,7 @@ def review_save(
     review.save()
     if review.is_published:
         _move_review_counters(framework, count=0 if was_counted else 1, stars=rating - old_rating)
+    pagecache.bump_on_commit()
     return review
 
 
@@ -107,6 +112,7 @@ def review_delete(*, review: Review) -> None:
     if review.is_published:
         _move_review_counters(framework, count=-1, stars=-review.rating)
     review.delete()
+    pagecache.bump_on_commit()
 
 
 def _moderate(*, review: Review, curator, reason: str, action: str) -> bool:
@@ -128,6 +134,7 @@ def _moderate(*, review: Review, curator, reason: str, action: str) -> bool:
         reason=reason,
         curator=curator,
     )
+    pagecache.bump_on_commit()
     return True
 
 
@@ -162,6 +169,7 @@ def helpful_toggle(*, user, review: Review) -> tuple[Review, bool]:
         HelpfulVote.objects.create(user=user, review=review)
     review.helpful_count += -1 if deleted else 1
     review.save(update_fields=["helpful_count"])
+    pagecache.bump_on_commit()
     return review, not deleted
 
 

@@ -9,9 +9,14 @@ from tests.factories import FrameworkFactory
 
 @pytest.fixture(autouse=True)
 def _fast_test_settings(settings):
-    """Test-only speed-ups: a fast password hasher and a private local-memory cache."""
+    """Test-only speed-ups: a fast password hasher and a private local-memory cache.
+
+    The page cache is off (tests change rows behind the services' back); tests/test_pagecache.py
+    turns it on.
+    """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.PAGE_CACHE_SECONDS = 0
     settings.LANGUAGE_CODE = "en"
 
 

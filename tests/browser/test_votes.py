@@ -48,7 +48,7 @@ def test_vote_in_place_switch_clear_and_anonymous_vote_goes_to_login_and_back(pa
     expect(page.locator(".account-menu")).to_contain_text("Log in")
 
     page.goto("/frameworks/flask/")
-    page.locator("#vote-flask button.vote-up").click()
+    page.locator("#vote-flask a.vote-up").click()  # anonymous: a link to log in
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
     assert parse_qs(urlsplit(page.url).query)["next"] == ["/frameworks/flask/"]
     page.fill("input[name=username]", "alice")
