@@ -1,6 +1,6 @@
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +51,15 @@ class FrameworkQuerySet(models.QuerySet):
             | Q(drawbacks__icontains=query)
             | Exists(tagged)
         )
+
+    def picker(self, query: str, exclude=()):
+        """What a picker offers: matches of `query` by name, else the leaders; names and slugs."""
+        picked = self.exclude(pk__in=[framework.pk for framework in exclude])
+        if query:
+            picked = picked.search(query).order_by(Lower("name"), "pk")
+        else:
+            picked = picked.order_by(*self.SORTS["top"], *self.TIE_BREAK)
+        return picked.only("name", "slug")
 
     def tagged(self, slug: str):
         """Frameworks carrying the tag with this slug."""

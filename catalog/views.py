@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
@@ -13,6 +12,7 @@ from catalog.models import Framework, tags_in_use
 from config.pagecache import cache_anonymous
 
 SWITCHES_SHOWN = 10  # frameworks listed under "came here from" and "moved on to"
+PICKER_SIZE = 20  # frameworks the compare picker offers: the leaders, or those matching `q`
 
 
 def _page(request, queryset):
@@ -90,5 +90,7 @@ class AboutRankingView(TemplateView):
 @cache_anonymous
 def compare(request):
     comparison = comparison_of(request.GET.getlist("f"))
-    choices = Framework.objects.published().order_by(Lower("name"), "pk").only("name", "slug")
-    return render(request, "catalog/compare.html", {"comparison": comparison, "choices": choices})
+    query = request.GET.get("q", "").strip()[:100]
+    choices = Framework.objects.published().picker(query, exclude=comparison.frameworks)
+    context = {"comparison": comparison, "choices": choices[:PICKER_SIZE], "query": query}
+    return render(request, "catalog/compare.html", context)
