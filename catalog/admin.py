@@ -6,6 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
+from catalog.aspects import COUNTER_FIELDS
 from catalog.models import Framework
 
 _SEARCH_PREFIXES = {"^": "istartswith", "=": "exact"}
@@ -113,6 +114,7 @@ class FrameworkAdmin(IndexedSearchMixin, admin.ModelAdmin):
         "score",
         "review_count",
         "rating_sum",
+        *COUNTER_FIELDS,
         "created_at",
         "updated_at",
     )

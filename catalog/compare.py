@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from catalog import ranking
+from catalog import aspects, ranking
 from catalog.models import Framework
 
 MAX_COMPARED = 4
@@ -23,6 +23,8 @@ class Comparison:
     unknown: list[str] = field(default_factory=list)  # not a published framework's slug
     left_out: list[Framework] = field(default_factory=list)  # found, beyond the fourth
     shared_tag_ids: set[int] = field(default_factory=set)  # on two or more of the frameworks
+    # {"rank" | "votes" | "rating": ids of the frameworks best at it}, when they differ
+    best: dict[str, set[int]] = field(default_factory=dict)
 
     @property
     def is_ready(self) -> bool:
@@ -31,6 +33,15 @@ class Comparison:
     @property
     def names(self) -> list[str]:
         return [framework.name for framework in self.frameworks]
+
+    @property
+    def aspect_rows(self):
+        """One row per aspect: each framework's average and count, the best marked."""
+        return aspects.compared_aspects(self.frameworks)
+
+    @property
+    def slugs(self) -> list[str]:
+        return [framework.slug for framework in self.frameworks]
 
     @property
     def query(self) -> str:
@@ -47,7 +58,8 @@ def comparison_of(asked: list[str]) -> Comparison:
     """The published frameworks named by these slugs, up to four, in the order asked.
 
     Duplicates collapse; anything that is not a published framework's slug is named in
-    `unknown`, never looked up if it could not be a slug at all. Three queries.
+    `unknown`, never looked up if it could not be a slug at all. Each framework carries its
+    `position` in the ranking. Three queries.
     """
     slugs = _unique(asked)[:MAX_ASKED]
     lookup = [slug for slug in slugs if _SLUG.fullmatch(slug)]
@@ -57,6 +69,7 @@ def comparison_of(asked: list[str]) -> Comparison:
         .filter(slug__in=lookup)
         .with_bayes_rating()
         .with_top_review()
+        .with_position()
         .prefetch_related("tags")
     }
     known = [found[slug] for slug in slugs if slug in found]
@@ -67,7 +80,25 @@ def comparison_of(asked: list[str]) -> Comparison:
     )
     counts = Counter(tag.pk for f in comparison.frameworks for tag in f.tags.all())
     comparison.shared_tag_ids = {pk for pk, count in counts.items() if count > 1}
+    comparison.best = _best_of(comparison.frameworks)
     return comparison
+
+
+def _best_of(frameworks: list[Framework]) -> dict[str, set[int]]:
+    """Which frameworks lead each compared measure; none when they are all level."""
+    measures = {
+        "rank": lambda f: -f.position,
+        "votes": lambda f: f.score,  # what the ranking orders by
+        "rating": lambda f: f.bayes_rating if f.review_count else None,  # what "best reviewed" uses
+    }
+    best = {}
+    for name, measure in measures.items():
+        values = {f.pk: measure(f) for f in frameworks}
+        known = [value for value in values.values() if value is not None]
+        if len(set(known)) > 1 or (known and len(known) < len(values)):
+            top = max(known)
+            best[name] = {pk for pk, value in values.items() if value == top}
+    return best
 
 
 @dataclass

@@ -1,13 +1,14 @@
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Lower
+from django.db.models.lookups import IsNull
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from catalog import ranking
+from catalog import aspects, ranking
 
 TRENDING_DAYS = 7
 # reviews.Review.Status.PUBLISHED, spelled out here because catalog does not import reviews.
@@ -150,6 +151,22 @@ class FrameworkQuerySet(models.QuerySet):
             .order_by("-switch_count", *self.TIE_BREAK)
         )
 
+    def with_position(self):
+        """Annotate `position`: the place under the default sort among published frameworks."""
+        outer = OuterRef
+        level = Q(score=outer("score"), downvotes=outer("downvotes"))
+        outer_unranked = IsNull(outer("seed_rank"), True)  # added after the article
+        ahead = Framework.objects.published().filter(
+            Q(score__gt=outer("score"))
+            | Q(score=outer("score"), downvotes__lt=outer("downvotes"))
+            | (level & Q(seed_rank__lt=outer("seed_rank")))
+            | (level & Q(seed_rank__isnull=False) & outer_unranked)
+            | (level & Q(seed_rank__isnull=True, name__lt=outer("name")) & outer_unranked)
+        )
+        # COUNT(*) as a subquery: grouped by a column every row shares, so one row or none.
+        count = ahead.order_by().values("is_published").annotate(n=Count("pk")).values("n")
+        return self.annotate(position=Coalesce(Subquery(count[:1]), 0) + 1)
+
     def ahead_of(self, framework):
         """Frameworks placed above this one under the default sort."""
         same_score = Q(score=framework.score, downvotes__lt=framework.downvotes)
@@ -162,6 +179,10 @@ class FrameworkQuerySet(models.QuerySet):
                 | Q(seed_rank=framework.seed_rank, name__lt=framework.name)
             )
         return self.filter(Q(score__gt=framework.score) | same_score | ties)
+
+
+def _aspect_counter(verbose_name):
+    return models.PositiveIntegerField(verbose_name, default=0, editable=False)
 
 
 class Framework(models.Model):
@@ -206,6 +227,21 @@ class Framework(models.Model):
     review_count = models.PositiveIntegerField(_("reviews"), default=0, editable=False)
     rating_sum = models.PositiveIntegerField(_("sum of stars"), default=0, editable=False)
 
+    # Aspect ratings (catalog/aspects.py): the sum and the number of published reviews that
+    # rated each aspect, kept by reviews.services like the star counters.
+    documentation_sum = _aspect_counter(_("documentation: sum"))
+    documentation_count = _aspect_counter(_("documentation: ratings"))
+    learning_curve_sum = _aspect_counter(_("learning curve: sum"))
+    learning_curve_count = _aspect_counter(_("learning curve: ratings"))
+    performance_sum = _aspect_counter(_("performance: sum"))
+    performance_count = _aspect_counter(_("performance: ratings"))
+    ecosystem_sum = _aspect_counter(_("ecosystem: sum"))
+    ecosystem_count = _aspect_counter(_("ecosystem: ratings"))
+    stability_sum = _aspect_counter(_("stability: sum"))
+    stability_count = _aspect_counter(_("stability: ratings"))
+    async_support_sum = _aspect_counter(_("async support: sum"))
+    async_support_count = _aspect_counter(_("async support: ratings"))
+
     objects = FrameworkQuerySet.as_manager()
 
     class Meta:
@@ -243,6 +279,15 @@ class Framework(models.Model):
     @property
     def average_rating(self) -> float | None:
         return ranking.raw_average(self.rating_sum, self.review_count)
+
+    @property
+    def aspect_scores(self) -> list[aspects.AspectScore]:
+        """Average and count per aspect, from the counters."""
+        return aspects.aspect_scores(self)
+
+    @property
+    def aspect_scores_by_key(self) -> dict[str, aspects.AspectScore]:
+        return {score.key: score for score in self.aspect_scores}
 
     @property
     def summary(self) -> str:

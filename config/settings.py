@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "django_htmx",
+    "django_ratelimit",
     "taggit",
     "rest_framework",
     "drf_spectacular",
@@ -110,6 +111,37 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Abuse limits (config/limits.py) count in their own cache, shared by every worker and every app
+# server: Redis when REDIS_URL is set, else a table in the database (`manage.py createcachetable`).
+CACHES["ratelimit"] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "pywebrank",
+    }
+    if REDIS_URL
+    else {"BACKEND": "config.cache.DatabaseCache", "LOCATION": "ratelimit_cache"}
+)
+RATELIMIT_USE_CACHE = "ratelimit"
+# The address a limit counts by: REMOTE_ADDR, or the header a trusted proxy sets (for example
+# HTTP_X_REAL_IP). django-ratelimit's own check does not know our atomic database cache.
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# How often one account and, separately, one address may act: "count/period" (s, m, h, d), "0" for
+# no limit. Sign-up counts by address only.
+RATE_SIGNUP = env.str("RATE_SIGNUP", default="5/h")
+RATE_VOTE = env.str("RATE_VOTE", default="120/h")
+RATE_REVIEW = env.str("RATE_REVIEW", default="20/h")
+RATE_HELPFUL = env.str("RATE_HELPFUL", default="120/h")
+RATE_REPORT = env.str("RATE_REPORT", default="20/h")
+RATE_PASSWORD_RESET = env.str("RATE_PASSWORD_RESET", default="5/h")
+# The sign-up form refuses a post sooner than this after it was shown (0: no check).
+SIGNUP_MIN_SECONDS = env.int("SIGNUP_MIN_SECONDS", default=3)
+# A new account's votes are held out of the counts for this many days, or until it publishes a
+# review that curators leave visible.
+VOTE_HOLD_DAYS = env.int("VOTE_HOLD_DAYS", default=3)
 
 # Whole anonymous pages kept in the cache (config/pagecache.py), versioned so that every vote,
 # review, moderation or catalog edit shows on the next request; 0 turns the page cache off.
@@ -185,6 +217,10 @@ LOGGING = {
 
 # Ranking page size; small enough for phones, large enough to see the leaders at a glance.
 RANKING_PAGE_SIZE = env.int("RANKING_PAGE_SIZE", default=20)
+
+# Aspect ratings (documentation, performance …): how many reviews must rate an aspect before its
+# average is shown, so that one review does not paint a bar.
+ASPECT_MIN_REVIEWS = env.int("ASPECT_MIN_REVIEWS", default=3)
 
 # The read-only API (catalog/api.py): JSON for programs; the browsable pages only while developing.
 # Session authentication only, so a logged-in browser gets the user rate; no password logins here.

@@ -1,9 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from catalog.sitemaps import SITEMAPS
-from config import views
+from config import limits, views
 from config.pagecache import cache_anonymous
 
 urlpatterns = [
@@ -15,6 +16,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("lang/<str:code>/", views.switch_language, name="switch-language"),
     path("accounts/signup/", views.SignupView.as_view(), name="signup"),
+    path(
+        "accounts/password_reset/",
+        limits.limited("password-reset")(auth_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("catalog.urls")),
     path("", include("reviews.urls")),

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import CreateView
 
+from config import limits
 from config.forms import SignupForm
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,10 @@ class SignupView(CreateView):
     template_name = "registration/signup.html"
 
     def form_valid(self, form):
+        # Only accounts actually made count against the address's RATE_SIGNUP.
+        wait = limits.seconds_to_wait(self.request, "signup")
+        if wait is not None:
+            return limits.too_many(self.request, wait)
         response = super().form_valid(form)
         login(self.request, self.object, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from catalog.admin import FrameworkAdmin as CatalogFrameworkAdmin
 from catalog.admin import FrameworkSlugFilter, IndexedSearchMixin
+from catalog.aspects import ASPECT_KEYS
 from catalog.models import Framework
 from reviews import services
 from reviews.counters import counter_drift, recount_all
@@ -73,6 +74,7 @@ class ReviewAdmin(IndexedSearchMixin, admin.ModelAdmin):
         "user",
         "framework",
         "rating",
+        *ASPECT_KEYS,
         "title",
         "body",
         "pros",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db import connection, models, transaction
 from django.db.models import Count, Q, Sum
 
-from catalog import ranking
+from catalog import aspects, ranking
 from catalog.models import Framework
 from reviews.models import HelpfulVote, Report, Review, Vote
 
@@ -81,6 +81,20 @@ def _review_truth(pks):
     )
 
 
+def _aspect_truth(pks):
+    """Per aspect, the sum and the count of its ratings (Count and Sum skip the empty ones)."""
+    aggregates = {}
+    for key in aspects.ASPECT_KEYS:
+        aggregates[aspects.sum_field(key)] = Sum(key)
+        aggregates[aspects.count_field(key)] = Count(key)
+    return _grouped(
+        Review.objects.filter(status=Review.Status.PUBLISHED), "framework", pks, **aggregates
+    )
+
+
+ASPECT_ZERO = dict.fromkeys(aspects.COUNTER_FIELDS, 0)
+
+
 def _helpful_truth(pks):
     return _grouped(HelpfulVote.objects.all(), "review", pks, helpful_count=Count("pk"))
 
@@ -114,6 +128,14 @@ COUNTERS: list[Counter] = [
         "slug",
         _review_truth,
         {"review_count": 0, "rating_sum": 0},
+        _frameworks_themselves,
+    ),
+    Counter(
+        Framework,
+        aspects.COUNTER_FIELDS,
+        "slug",
+        _aspect_truth,
+        ASPECT_ZERO,
         _frameworks_themselves,
     ),
     Counter(
@@ -222,6 +244,12 @@ def recount_all(frameworks=None) -> int:
 def true_framework_counters(frameworks=None):
     """{pk: {field: value}} for every framework (or these), from votes and published reviews."""
     return _true_values(Framework, frameworks)
+
+
+def true_aspect_counters(frameworks=None):
+    """{pk: {field: value}} of the aspect counters (catalog/aspects.py) for every framework."""
+    values = _true_values(Framework, frameworks)
+    return {pk: {f: row[f] for f in aspects.COUNTER_FIELDS} for pk, row in values.items()}
 
 
 def true_review_counters(reviews=None):

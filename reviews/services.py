@@ -7,11 +7,13 @@ Every write that changes what a public page shows bumps the page version once it
 (config/pagecache.py), so no server answers from a page cached before it.
 """
 
+import copy
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from catalog import ranking
+from catalog import aspects, ranking
 from catalog.models import Framework
 from config import pagecache
 from reviews.markup import render_markdown
@@ -58,11 +60,40 @@ def vote_cast(*, user, framework: Framework, value: int | None) -> Framework:
     return framework
 
 
-def _move_review_counters(framework: Framework, *, count: int, stars: int) -> None:
-    if count or stars:
-        Framework.objects.filter(pk=framework.pk).update(
-            review_count=F("review_count") + count, rating_sum=F("rating_sum") + stars
-        )
+def review_contribution(review: Review | None) -> dict[str, int]:
+    """What a review adds to its framework's counters: stars and each aspect it rated.
+
+    Nothing for a hidden review (or none at all).
+    """
+    if review is None or not review.is_published:
+        return {}
+    counts = {"review_count": 1, "rating_sum": review.rating}
+    for key in aspects.ASPECT_KEYS:
+        value = getattr(review, key)
+        if value is not None:
+            counts[aspects.sum_field(key)] = value
+            counts[aspects.count_field(key)] = 1
+    return counts
+
+
+def move_review_counters(
+    *, framework_id: int, removed: Review | None = None, added: Review | None = None
+) -> None:
+    """Take one review's contribution off its framework's counters and put another's on, with F().
+
+    The one place that moves review counters (stars and aspects): creating, editing, deleting,
+    hiding and restoring a review, and deleting an account, all call it inside their transaction
+    after locking the framework row. `removed` is the review as it was counted, `added` as it is
+    now; a hidden review counts nothing.
+    """
+    before, after = review_contribution(removed), review_contribution(added)
+    moves = {
+        field: F(field) + after.get(field, 0) - before.get(field, 0)
+        for field in before.keys() | after.keys()
+        if after.get(field, 0) != before.get(field, 0)
+    }
+    if moves:
+        Framework.objects.filter(pk=framework_id).update(**moves)
 
 
 @transaction.atomic
@@ -77,12 +108,19 @@ def review_save(
     cons: str = "",
     version_used: str = "",
     switched_from: Framework | None = None,
+    **aspect_ratings: int | None,
 ) -> Review:
-    """Create the user's review of the framework or edit it in place; counters follow."""
+    """Create the user's review of the framework or edit it in place; counters follow.
+
+    Aspect ratings are keyword arguments named by catalog.aspects.ASPECT_KEYS, each 1–5 or None;
+    an aspect left out is cleared.
+    """
+    unknown = aspect_ratings.keys() - set(aspects.ASPECT_KEYS)
+    if unknown:
+        raise TypeError(f"unknown aspects: {sorted(unknown)}")
     framework = _locked_framework(framework)
     review = Review.objects.select_for_update().filter(user=user, framework=framework).first()
-    was_counted = review is not None and review.is_published
-    old_rating = review.rating if was_counted else 0
+    counted = copy.copy(review)  # as the counters hold it now
     if review is None:
         review = Review(user=user, framework=framework)
     # PostgreSQL refuses NUL characters in text; the form rejects them, callers may not.
@@ -97,9 +135,10 @@ def review_save(
     review.cons = cons
     review.version_used = version_used
     review.switched_from = switched_from
+    for key in aspects.ASPECT_KEYS:
+        setattr(review, key, aspect_ratings.get(key))
     review.save()
-    if review.is_published:
-        _move_review_counters(framework, count=0 if was_counted else 1, stars=rating - old_rating)
+    move_review_counters(framework_id=framework.pk, removed=counted, added=review)
     pagecache.bump_on_commit()
     return review
 
@@ -109,8 +148,7 @@ def review_delete(*, review: Review) -> None:
     """Delete a review (its helpful votes and reports go with it); counters follow."""
     framework = _locked_framework(review.framework)
     review = Review.objects.select_for_update().get(pk=review.pk)
-    if review.is_published:
-        _move_review_counters(framework, count=-1, stars=-review.rating)
+    move_review_counters(framework_id=framework.pk, removed=review)
     review.delete()
     pagecache.bump_on_commit()
 
@@ -122,10 +160,10 @@ def _moderate(*, review: Review, curator, reason: str, action: str) -> bool:
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.is_published == publish:
         return False
+    counted = copy.copy(review)
     review.status = Review.Status.PUBLISHED if publish else Review.Status.HIDDEN
     review.save(update_fields=["status", "updated_at"])
-    sign = 1 if publish else -1
-    _move_review_counters(framework, count=sign, stars=sign * review.rating)
+    move_review_counters(framework_id=framework.pk, removed=counted, added=review)
     ModerationAction.objects.create(
         review=review,
         framework=framework,

@@ -7,6 +7,7 @@ app_name = "reviews"
 
 urlpatterns = [
     path("frameworks/<slug:slug>/vote/", views.vote, name="vote"),
+    path("frameworks/<slug:slug>/vote/confirm/", views.vote_confirm, name="vote-confirm"),
     path("frameworks/<slug:slug>/review/", views.review_edit, name="review-edit"),
     path("frameworks/<slug:slug>/feed/", FrameworkReviewsFeed(), name="framework-feed"),
     path("reviews/<int:pk>/delete/", views.review_delete, name="review-delete"),

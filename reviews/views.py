@@ -6,12 +6,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from catalog.models import Framework
+from config import limits
 from config.pagecache import cache_anonymous
-from reviews import services
+from reviews import selectors, services
 from reviews.forms import ReportForm, ReviewForm
 from reviews.models import ModerationAction, Review, Vote
 
@@ -50,6 +51,17 @@ def _login_first(request, back: str):
     return redirect_to_login(back)
 
 
+def _vote_widget_context(request, framework, back: str) -> dict:
+    """What the vote widget needs after an htmx POST: it replaces every copy on the page."""
+    my_votes = selectors.user_votes(request.user, [framework])
+    return {
+        "framework": framework,
+        "my_vote": my_votes.get(framework.pk),
+        "next_url": back,
+        "oob": True,
+    }
+
+
 @require_POST
 def vote(request, slug):
     framework = get_object_or_404(Framework.objects.published(), slug=slug)
@@ -59,18 +71,43 @@ def vote(request, slug):
     choice = request.POST.get("value")
     if choice not in Vote.VALUES:
         return bad_request(request, _("A vote is “up”, “down” or “clear”."))
+    wait = limits.seconds_to_wait(request, "vote")
+    if wait is not None:
+        if not request.htmx:
+            return limits.too_many(request, wait)
+        context = _vote_widget_context(request, framework, back)
+        return limits.too_many(request, wait, "reviews/_vote_widget.html", context)
     framework = services.vote_cast(
         user=request.user, framework=framework, value=Vote.VALUES[choice]
     )
     if request.htmx:
-        context = {"framework": framework, "my_vote": Vote.VALUES[choice], "next_url": back}
-        return render(request, "reviews/_vote_widget.html", {**context, "oob": True})
+        context = _vote_widget_context(request, framework, back)
+        return render(request, "reviews/_vote_widget.html", context)
     messages.success(request, _("Your vote on %(name)s is saved.") % {"name": framework.name})
     return see_other(back)
 
 
 @login_required
+@require_safe
+def vote_confirm(request, slug):
+    """After logging in to vote: the vote asked for, cast by one POST (a link never casts it)."""
+    framework = get_object_or_404(Framework.objects.published(), slug=slug)
+    choice = request.GET.get("value")
+    if choice not in ("up", "down"):
+        return bad_request(request, _("A vote is “up” or “down”."))
+    my_vote = selectors.user_votes(request.user, [framework]).get(framework.pk)
+    context = {
+        "framework": framework,
+        "value": choice,
+        "already": my_vote == Vote.VALUES[choice],
+        "next_url": _next_url(request, framework.get_absolute_url()),
+    }
+    return render(request, "reviews/vote_confirm.html", context)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
+@limits.limited("review")
 def review_edit(request, slug):
     framework = get_object_or_404(Framework.objects.published(), slug=slug)
     review = Review.objects.filter(user=request.user, framework=framework).first()
@@ -103,6 +140,13 @@ def helpful_toggle(request, pk):
     back = _next_url(request, review.framework.get_absolute_url()).split("#")[0]
     if not request.user.is_authenticated:
         return _login_first(request, back)
+    wait = limits.seconds_to_wait(request, "helpful")
+    if wait is not None:
+        if not request.htmx:
+            return limits.too_many(request, wait)
+        marks = selectors.user_helpful_marks(request.user, [review])
+        context = {"review": review, "marks": marks, "next": back}
+        return limits.too_many(request, wait, "reviews/_helpful_button.html", context)
     try:
         review, marked = services.helpful_toggle(user=request.user, review=review)
     except services.NotAllowed:
@@ -119,6 +163,7 @@ def helpful_toggle(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limits.limited("report")
 def report(request, pk):
     review = get_object_or_404(Review.objects.published().select_related("framework"), pk=pk)
     if review.user_id == request.user.pk:

@@ -4,20 +4,27 @@ import pytest
 from django.core.management import call_command
 
 from catalog.models import Framework
+from config import limits
 from tests.factories import FrameworkFactory
 
 
 @pytest.fixture(autouse=True)
 def _fast_test_settings(settings):
-    """Test-only speed-ups: a fast password hasher and a private local-memory cache.
+    """Test-only speed-ups: a fast password hasher and private local-memory caches.
 
-    The page cache is off (tests change rows behind the services' back); tests/test_pagecache.py
-    turns it on.
+    Abuse limits, the sign-up timer and the hold on new accounts' votes are off; the tests of
+    those turn them on (`limits_on`, `settings.VOTE_HOLD_DAYS = 3`). The page cache is off (tests
+    change rows behind the services' back); tests/test_pagecache.py turns it on.
     """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    settings.CACHES = {"default": locmem, "ratelimit": {**locmem, "LOCATION": "ratelimit"}}
     settings.PAGE_CACHE_SECONDS = 0
     settings.LANGUAGE_CODE = "en"
+    for name in limits.RATES.values():
+        setattr(settings, name, "0")
+    settings.SIGNUP_MIN_SECONDS = 0
+    settings.VOTE_HOLD_DAYS = 0
 
 
 @pytest.fixture

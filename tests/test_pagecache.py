@@ -196,7 +196,8 @@ def test_the_language_link_refuses_another_site_and_unknown_languages(catalog):
 def test_anonymous_vote_buttons_lead_to_login_and_back(catalog):
     page = anonymous().get("/?sort=name").text
 
-    assert 'href="/accounts/login/?next=/%3Fsort%3Dname" class="vote-button vote-up"' in page
+    assert 'class="vote-button vote-up" rel="nofollow" href="/accounts/login/?next=' in page
+    assert "sort%253Dname" in page  # back to this very page after the vote
 
 
 def test_anonymous_helpful_buttons_lead_to_login(catalog):

@@ -1,5 +1,8 @@
+from urllib.parse import urlencode
+
 from django import template
 from django.core.paginator import Paginator
+from django.urls import reverse
 
 from reviews import selectors
 from reviews.forms import REVIEW_SORT_CHOICES
@@ -16,14 +19,28 @@ def user_votes(context, frameworks):
 
 @register.inclusion_tag("reviews/_vote_widget.html", takes_context=True)
 def vote_widget(context, framework, votes):
-    """Up/down buttons with the counts, the score and the user's own vote."""
+    """Up/down buttons with the counts, the approval and the user's own vote."""
+    request = context["request"]
     return {
         "framework": framework,
         "my_vote": votes.get(framework.pk),
-        "next_url": context["request"].get_full_path(),
-        "request": context["request"],
+        "next_url": request.get_full_path(),
+        "login_to_vote": login_to_vote(framework, request.get_full_path()),
+        "user": request.user,
+        "request": request,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+def login_to_vote(framework, back: str) -> dict[str, str]:
+    """Log-in links that carry the vote: after logging in, one POST casts it, then `back`."""
+    login = reverse("login")
+    confirm = reverse("reviews:vote-confirm", args=[framework.slug])
+    links = {}
+    for value in ("up", "down"):
+        after_login = f"{confirm}?{urlencode({'value': value, 'next': back})}"
+        links[value] = f"{login}?{urlencode({'next': after_login})}"
+    return links
 
 
 REVIEWS_PAGE_SIZE = 10

@@ -14,6 +14,8 @@ def test_ranking_shows_the_37_in_the_articles_order(page, seeded, settings):
 
 def test_search_filter_by_tag_and_open_a_framework(page, seeded):
     page.goto("/")
+    expect(page.locator("input[name=q]")).to_be_hidden()  # folded behind "Filter & sort"
+    page.get_by_text("Filter & sort").click()
     page.fill("input[name=q]", "微框架")
     page.locator("form.filters button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"q="))

@@ -32,7 +32,7 @@ def test_tick_three_compare_open_an_alternative_and_read_why_it_ranks_there(page
     )
     expect(why).to_contain_text("Next above: Emmett.")
     expect(why.locator(".why-climb")).to_have_text(
-        "Emmett scores 0.0: 1 more up-vote, with no new down-votes, would lift it past."
+        "1 more up-vote, with no new down-votes, would lift it past Emmett."
     )
 
     page.locator(".alternative .compare-with").first.click()

@@ -86,6 +86,13 @@ def test_the_detail_page_lists_alternatives_with_compare_links(en, catalog):
     assert 'data-slug="india"' not in page
 
 
+def test_alternatives_name_their_shared_tags_without_repeating_tag_links(en, catalog):
+    page = en.get("/frameworks/base/").content.decode()
+    alternatives = page.split('id="alternatives-heading"')[1].split("</section>")[0]
+    assert "/tags/" not in alternatives  # the tags are linked once, at the top of the page
+    assert "In common: x, y, z" in alternatives
+
+
 def test_the_detail_page_says_when_nothing_shares_a_tag(en, db):
     make("lonely", [])
     assert (

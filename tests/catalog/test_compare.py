@@ -177,7 +177,7 @@ def test_shared_tag_ids_count_tags_on_two_or_more(seeded):
     assert shared == {"microframework"}
 
 
-def test_score_votes_rating_and_top_review_are_shown(en, seeded):
+def test_rank_votes_stars_and_top_review_are_shown_in_plain_words(en, seeded):
     flask = Framework.objects.get(slug="flask")
     Framework.objects.filter(pk=flask.pk).update(
         upvotes=5, downvotes=1, score=ranking.wilson_lower_bound(5, 1)
@@ -193,10 +193,13 @@ def test_score_votes_rating_and_top_review_are_shown(en, seeded):
     Framework.objects.filter(pk=flask.pk).update(review_count=2, rating_sum=9)
     response = compare(en, "flask", "django")
     flask_col = text(response)
-    assert "43.6 5 up, 1 down" in flask_col
-    assert "0.0 0 up, 0 down" in flask_col
-    # Site-wide mean 4.5 from 2 reviews: (5 × 4.5 + 9) / (5 + 2) = 4.5.
-    assert "4.5 / 5 Bayesian average (plain average ★ 4.5 from 2 reviews)" in flask_col
+    assert "Rank #1 ✓ Best of these #2 Votes" in flask_col
+    assert "83% approve · 6 votes" in flask_col
+    assert "No votes yet" in flask_col  # Django
+    # The headline is the plain average; the sort's rating sits one tap away. Site-wide mean
+    # 4.5 from 2 reviews: (5 × 4.5 + 9) / (5 + 2) = 4.5.
+    assert "★ 4.5 out of 5 stars · 2 reviews Sorted by rating as 4.5" in flask_col
+    assert "Wilson" not in flask_col and "Bayesian" not in flask_col
     assert f'href="/frameworks/flask/#review-{top.pk}">The most helpful one</a>' in page(response)
     assert "Most helpful but hidden" not in flask_col
 

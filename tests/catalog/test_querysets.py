@@ -350,6 +350,15 @@ def test_ahead_of_agrees_with_the_ranked_order(small_catalog):
         assert set(names(ahead)) == set(names(ordered[:position])), framework.name
 
 
+def test_with_position_agrees_with_the_ranked_order_in_one_query(
+    small_catalog, django_assert_num_queries
+):
+    ordered = names(Framework.objects.published().ranked("top"))
+    with django_assert_num_queries(1):
+        positions = {f.name: f.position for f in Framework.objects.published().with_position()}
+    assert positions == {name: place for place, name in enumerate(ordered, start=1)}
+
+
 def test_small_catalog_ranked_order(small_catalog):
     assert names(Framework.objects.published().ranked("top")) == [
         "Bravo",

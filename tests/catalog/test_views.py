@@ -346,3 +346,106 @@ def test_query_counts_do_not_grow_with_the_catalog(en, seeded, django_assert_max
     # An unranked framework deep in a large catalog costs the same as a seed one.
     bulk = count_queries(django_assert_max_num_queries, en, "/frameworks/bulk-1400/", 20)
     assert bulk == small[3]
+
+
+# A first visit: every number in plain words, one star rating, scripts only where used
+
+PUBLIC_PAGES = [
+    "/",
+    "/?sort=rating",
+    "/frameworks/flask/",
+    "/compare/?f=flask&f=django",
+    "/compare/",
+    "/tags/",
+    "/tags/microframework/",
+    "/users/reader/",
+    "/accounts/login/",
+    "/accounts/signup/",
+]
+
+
+@pytest.fixture
+def voted_and_reviewed(seeded):
+    """Flask with 5 up, 1 down and two reviews (4 and 5 stars), written by `reader`."""
+    flask = Framework.objects.get(slug="flask")
+    set_votes(flask, 5, 1)
+    ReviewFactory(framework=flask, rating=4, user=UserFactory(username="reader"))
+    ReviewFactory(framework=flask, rating=5)
+    Framework.objects.filter(pk=flask.pk).update(review_count=2, rating_sum=9)
+    return flask
+
+
+def visible_text(response) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_no_jargon_outside_the_page_that_explains_the_ranking(
+    client, voted_and_reviewed, url, language
+):
+    for user in (None, UserFactory()):
+        if user:
+            client.force_login(user)
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        for word in ("Wilson", "Bayes", "贝叶斯", "威尔逊"):
+            assert word not in page, (url, word)
+    explained = client.get("/about/ranking/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert "Wilson" in explained
+
+
+def test_the_ranking_row_says_approval_and_stars_in_plain_words(en, voted_and_reviewed):
+    row = visible_text(en.get("/")).split("Flask", 1)[1]
+    assert row.startswith(" ")
+    assert "83% approve · 6 votes" in row  # the headline: share of up-votes, and how many
+    assert "★ 4.5 out of 5 stars · 2 reviews" in row  # the plain average, as everywhere
+    assert "No votes yet" in visible_text(en.get("/")).split("Django", 1)[1]
+    # The explanation is one tap away in a disclosure, not a hover title.
+    page = en.get("/").content.decode()
+    assert '<details class="approval" data-role="approval">' in page
+    assert "title=" not in page.split('id="vote-flask"')[1].split("</details>")[0]
+
+
+def test_the_ranking_numbers_every_row_for_screen_readers_and_eyes(en, seeded):
+    page = en.get("/?page=2").content.decode()
+    assert '<span class="position"><span class="visually-hidden">Rank </span>21</span>' in page
+
+
+def test_search_and_filters_fold_behind_filter_and_sort(en, seeded):
+    folded = en.get("/").content.decode()
+    assert '<details class="filters-fold">' in folded
+    assert ">Filter & sort</summary>" in folded
+    # With a filter applied the fold opens, so the visitor sees what narrows the list.
+    assert '<details class="filters-fold" open>' in en.get("/?q=async").content.decode()
+
+
+def test_sorting_by_rating_says_what_it_sorts_by(en, voted_and_reviewed):
+    text = visible_text(en.get("/?sort=rating"))
+    assert "Sorted by stars, pulled towards the site's average while a framework has few" in text
+    assert "pulled towards" not in visible_text(en.get("/"))
+
+
+HTMX = "/static/django_htmx/"  # django-htmx serves its bundled htmx from here
+
+
+@pytest.mark.parametrize("url", [*PUBLIC_PAGES, "/about/ranking/"])
+def test_visitors_never_download_htmx(en, voted_and_reviewed, url):
+    assert HTMX not in en.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "updates_in_place"),
+    [
+        ("/", True),
+        ("/frameworks/flask/", True),
+        ("/compare/?f=flask&f=django", True),
+        ("/tags/microframework/", True),
+        ("/tags/", False),
+        ("/about/ranking/", False),
+        ("/users/reader/", False),
+    ],
+)
+def test_htmx_loads_only_on_pages_that_update_in_place(logged_in, seeded, url, updates_in_place):
+    page = logged_in.get(url).content.decode()
+    assert (HTMX in page) is updates_in_place
+    assert ("hx-post" in page) is updates_in_place

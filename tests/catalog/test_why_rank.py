@@ -102,8 +102,9 @@ def test_without_votes_the_page_says_the_order_is_the_articles(en, trio):
     assert "#3 in the ranking" in text
     assert "Nobody has voted yet, so it keeps its place from the article's order." in text
     assert 'Next above: <a href="/frameworks/beta/">Beta</a>.' in text
-    assert "Beta scores 0.0: 1 more up-vote, with no new down-votes, would lift it past." in text
-    assert "same score as Beta" in text
+    assert "1 more up-vote, with no new down-votes, would lift it past Beta." in text
+    assert "It stands level with Beta" in text
+    assert "Wilson" not in text
 
 
 def test_the_leader_has_nothing_above_it(en, trio):
@@ -119,15 +120,14 @@ def test_with_votes_the_page_gives_counts_score_neighbour_and_up_votes_needed(en
     set_votes(alpha, 1, 0)  # 20.7: second
     text = why_text(en, "alpha")
     assert "#2 in the ranking" in text
-    assert "1 up and 0 down from 1 vote" in text
-    assert "is 20.7." in text
+    assert "1 up and 0 down from 1 vote: 100% approve." in text
     assert 'Next above: <a href="/frameworks/gamma/">Gamma</a>.' in text
-    assert "Gamma scores 43.6: 2 more up-votes, with no new down-votes, would lift it past." in text
+    assert "2 more up-votes, with no new down-votes, would lift it past Gamma." in text
 
     # Beta has no votes; one up-vote would only tie with Alpha, which the article puts first.
     text = why_text(en, "beta")
     assert "#3 in the ranking" in text
-    assert "Alpha scores 20.7: 2 more up-votes" in text
+    assert "2 more up-votes, with no new down-votes, would lift it past Alpha." in text
 
 
 def test_page_explains_the_place_of_a_framework_added_after_the_article(client, seeded):

@@ -1,5 +1,6 @@
 """Review pages and actions: who may do what, forms, htmx and plain responses, 404s, queries."""
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -180,7 +181,7 @@ def test_review_form_is_prefilled_with_the_users_review(review, owner):
     response = client_as(owner).get("/frameworks/flask/review/")
     assert response.status_code == 200
     assert 'value="Small and sharp"' in response.text
-    assert 'value="4" id="id_rating_1" required checked' in response.text
+    assert 'value="4" id="id_rating_3" required checked' in response.text
     assert "Edit your review of Flask" in response.text
 
 
@@ -211,7 +212,7 @@ def test_form_errors_are_shown_beside_the_fields_and_keep_what_was_typed(review,
     assert "Too long: at most 120 characters (this has 121)." in response.text
     assert "Everything I typed, 中文 too." in response.text
     assert "kept pros" in response.text
-    assert 'value="5" id="id_rating_0" required checked' in response.text
+    assert 'value="5" id="id_rating_4" required checked' in response.text
     review.refresh_from_db()
     assert review.title == "Small and sharp"
 
@@ -223,6 +224,28 @@ def test_missing_rating_and_title_get_clear_messages(flask, owner):
     assert "Give the review a title." in response.text
     assert "only a body" in response.text
     assert not Review.objects.exists()
+
+
+def test_errors_are_summed_up_first_and_every_invalid_field_points_at_its_error(flask, owner):
+    html = client_as(owner).post("/frameworks/flask/review/", {"body": "only a body"}).text
+    summary = html.split('id="error-summary"')[1].split("</div>")[0]
+    assert 'tabindex="-1" autofocus' in summary  # the page opens on the summary
+    assert '<a href="#id_rating_0">Your rating: Choose from 1 to 5 stars.</a>' in summary
+    assert '<a href="#id_title">Title: Give the review a title.</a>' in summary
+    radios = re.findall(r'<input type="radio" name="rating"[^>]*>', html)
+    assert len(radios) == 5
+    for radio in radios:
+        assert 'aria-invalid="true"' in radio and 'aria-describedby="id_rating_error"' in radio
+    assert '<ul class="errorlist" id="id_rating_error">' in html
+    assert re.search(r'<input type="text" name="title"[^>]*aria-describedby="id_title_error"', html)
+    assert '<ul class="errorlist" id="id_title_error">' in html
+
+
+def test_stars_are_offered_in_rising_order(flask, owner):
+    html = client_as(owner).get("/frameworks/flask/review/").text
+    values = re.findall(r'<input type="radio" name="rating" value="(\d)"', html)
+    assert values == ["1", "2", "3", "4", "5"]  # the right arrow key raises the rating
+    assert "error-summary" not in html
 
 
 def test_author_sees_a_hidden_review_is_hidden_and_editing_keeps_it_hidden(review, owner):
@@ -393,8 +416,8 @@ def test_framework_page_shows_summary_histogram_and_published_reviews_only(flask
 
     page = client_as(None).get("/frameworks/flask/").text
     assert '<span data-role="review-count">4</span>' in page
-    assert '<span data-role="average">3.8</span>' in page  # 15 / 4 = 3.75
-    assert '<span class="rating-big" data-role="bayesian">3.8</span>' in page
+    assert '<strong data-role="average">3.8</strong>' in page  # 15 / 4 = 3.75
+    assert "Sorted by rating as 3.8" in page
     histogram = [
         int(part.split("</span>")[0]) for part in page.split('data-role="histogram-count">')[1:]
     ]
@@ -411,8 +434,9 @@ def test_bayesian_average_pulls_a_single_review_towards_the_site_mean(flask):
     CountedReviewFactory(framework=flask, rating=5)
     # site mean = 15 / 6 = 2.5; (5 * 2.5 + 5) / (5 + 1) = 2.9166…
     page = client_as(None).get("/frameworks/flask/").text
-    assert '<span class="rating-big" data-role="bayesian">2.9</span>' in page
-    assert '<span data-role="average">5.0</span>' in page
+    # The plain average is the headline; the pulled one is what the rating order uses.
+    assert '<strong data-role="average">5.0</strong>' in page
+    assert "Sorted by rating as 2.9" in page
 
 
 def review_titles(html):

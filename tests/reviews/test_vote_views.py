@@ -175,7 +175,7 @@ def test_up_down_and_clear_through_the_view(voter, user, flask):
     assert counter_drift() == []
 
 
-def test_htmx_vote_returns_the_widget_with_new_counts_score_and_own_vote(voter, flask):
+def test_htmx_vote_returns_the_widget_with_new_counts_approval_and_own_vote(voter, flask):
     UserFactory.create_batch(2)
     for other in get_user_model().objects.exclude(username="alice"):
         services.vote_cast(user=other, framework=flask, value=Vote.DOWN)
@@ -183,13 +183,15 @@ def test_htmx_vote_returns_the_widget_with_new_counts_score_and_own_vote(voter, 
     response = voter.post(vote_url(), {"value": "up", "next": "/?page=2"}, HTTP_HX_REQUEST="true")
 
     assert response.status_code == 200
-    assert [t.name for t in response.templates] == ["reviews/_vote_widget.html"]
+    assert [t.name for t in response.templates] == [
+        "reviews/_vote_widget.html",
+        "catalog/_approval.html",
+    ]
     html = response.text
     assert "<html" not in html
     assert 'data-role="upvotes">1<' in html
     assert 'data-role="downvotes">2<' in html
-    flask.refresh_from_db()
-    assert f'data-role="score">{flask.score * 100:.1f}<' in html
+    assert 'data-role="approval-share">33%<' in html  # 1 of 3
     assert "You voted up" in html
     assert 'aria-pressed="true"' in html
     # The up button now takes the vote back; the form still returns to the page, not the vote URL.
@@ -290,3 +292,52 @@ def test_vote_queries_are_bounded(voter, catalog, htmx, django_assert_max_num_qu
 
     assert response.status_code == (200 if htmx else 303)
     assert Vote.objects.filter(user__username="alice", framework__slug="flask").exists()
+
+
+# An anonymous vote survives logging in -----------------------------------------------------------
+
+
+def test_anonymous_vote_buttons_are_log_in_links_that_carry_the_vote(client, flask):
+    html = client.get("/frameworks/flask/?rsort=newest").text
+    widget = html.split('id="vote-flask"')[1].split('data-role="approval"')[0]
+    assert "<form" not in widget and "csrfmiddlewaretoken" not in widget
+    links = re.findall(r'class="vote-button vote-(up|down)" rel="nofollow" href="([^"]+)"', widget)
+    for value, href in links:
+        after_login = urlsplit(login_next(href.replace("&amp;", "&"))[0])
+        assert after_login.path == "/frameworks/flask/vote/confirm/"
+        assert parse_qs(after_login.query) == {
+            "value": [value],
+            "next": ["/frameworks/flask/?rsort=newest"],
+        }
+    assert [value for value, _href in links] == ["up", "down"]
+
+
+def test_confirming_after_login_asks_once_and_a_post_casts_the_vote(voter, flask):
+    url = "/frameworks/flask/vote/confirm/?value=up&next=/%3Fpage%3D2"
+    page = voter.get(url)  # a GET never casts it
+    assert page.status_code == 200
+    assert counts(flask) == (0, 0)
+    html = page.text
+    assert "Vote Flask up?" in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert '<input type="hidden" name="next" value="/?page=2">' in html
+    assert '<button type="submit" class="button" name="value" value="up" autofocus>' in html
+
+    response = voter.post(vote_url(), {"value": "up", "next": "/?page=2"})
+    assert response.status_code == 303 and response["Location"] == "/?page=2"
+    assert counts(flask) == (1, 0)
+    # Coming back to the confirmation (the back button) says it is done and offers no form.
+    again = voter.get(url).text
+    assert "You have voted Flask up" in again
+    assert 'name="value"' not in again
+
+
+def test_confirming_asks_anonymous_visitors_to_log_in_and_refuses_odd_values(voter, flask):
+    response = Client().get("/frameworks/flask/vote/confirm/?value=up")
+    assert login_next(response["Location"]) == ["/frameworks/flask/vote/confirm/?value=up"]
+    assert voter.get("/frameworks/flask/vote/confirm/?value=clear").status_code == 400
+    assert voter.get("/frameworks/flask/vote/confirm/").status_code == 400
+    evil = voter.get("/frameworks/flask/vote/confirm/?value=down&next=https://evil.example/").text
+    assert '<input type="hidden" name="next" value="/frameworks/flask/">' in evil
+    assert voter.post("/frameworks/flask/vote/confirm/?value=up").status_code == 405
+    assert counts(flask) == (0, 0)

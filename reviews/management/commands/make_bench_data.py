@@ -37,9 +37,20 @@ REPORT_REASONS = [choice for choice, _label in Report.Reason.choices]
 
 
 def _insert(model, fields: list[str], rows) -> int:
-    """Insert plain tuples into the model's table in one statement stream; returns the count."""
+    """Insert plain tuples into the model's table in one statement stream; returns the count.
+
+    Columns not named get their field's default (counters other issues add, for example).
+    """
     table = model._meta.db_table
+    defaulted = [
+        field
+        for field in model._meta.concrete_fields
+        if field.name not in fields and not field.primary_key and field.has_default()
+    ]
+    defaults = tuple(field.get_default() for field in defaulted)
+    rows = (tuple(row) + defaults for row in rows)
     columns = [model._meta.get_field(name).column for name in fields]
+    columns += [field.column for field in defaulted]
     quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
     count = 0
     if connection.vendor == "postgresql":

@@ -6,8 +6,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0002_indexes_for_every_sort"),
-        ("reviews", "0002_curators_group"),
+        ("catalog", "0003_indexes_for_every_sort"),
+        ("reviews", "0003_review_aspects"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

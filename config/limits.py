@@ -1,0 +1,74 @@
+"""Abuse limits: how often one account and, separately, one address may sign up, vote, write a
+review, mark reviews helpful, report, and ask for a password reset.
+
+django-ratelimit counts in the `ratelimit` cache (Redis, or a database table), so every worker
+and every app server shares the counts. Each limit is a setting such as RATE_VOTE = "120/h";
+"0" turns it off.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.shortcuts import render
+from django_ratelimit.core import get_usage
+
+# action -> the setting holding its rate
+RATES = {
+    "signup": "RATE_SIGNUP",
+    "vote": "RATE_VOTE",
+    "review": "RATE_REVIEW",
+    "helpful": "RATE_HELPFUL",
+    "report": "RATE_REPORT",
+    "password-reset": "RATE_PASSWORD_RESET",
+}
+BY_ADDRESS_ONLY = {"signup", "password-reset"}  # nobody is logged in for these
+
+
+def rate_of(action: str) -> str | None:
+    """The action's rate ("5/h"), or None when its setting turns it off ("0" or empty)."""
+    rate = str(getattr(settings, RATES[action]) or "").strip()
+    return None if rate in ("", "0") else rate
+
+
+def seconds_to_wait(request, action: str) -> int | None:
+    """Count one attempt at `action` by this request's account and address.
+
+    Returns None while both are within the limit, else the seconds until the fuller one resets.
+    """
+    rate = rate_of(action)
+    if rate is None:
+        return None
+    keys = ["ip"]
+    if request.user.is_authenticated and action not in BY_ADDRESS_ONLY:
+        keys.append("user")
+    waits = []
+    for key in keys:
+        usage = get_usage(request, group=f"{action}:{key}", key=key, rate=rate, increment=True)
+        if usage and usage["should_limit"]:
+            waits.append(max(1, usage["time_left"]))
+    return max(waits) if waits else None
+
+
+def too_many(request, wait: int, template="429.html", context=None):
+    """The 429 answer: the page (or an htmx partial) saying when to try again, and Retry-After."""
+    minutes = max(1, (wait + 59) // 60)
+    response = render(request, template, {**(context or {}), "retry_minutes": minutes}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def limited(action: str):
+    """Decorate a view: its POSTs count against `action`'s limit; over it, the 429 page."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method == "POST":
+                wait = seconds_to_wait(request, action)
+                if wait is not None:
+                    return too_many(request, wait)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
