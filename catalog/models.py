@@ -270,7 +270,11 @@ class Framework(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("catalog:detail", kwargs={"slug": self.slug})
+        # Asked several times per row of a ranking: reversed once per instance and slug.
+        if getattr(self, "_url_for", None) != self.slug:
+            self._url = reverse("catalog:detail", kwargs={"slug": self.slug})
+            self._url_for = self.slug
+        return self._url
 
     @property
     def vote_count(self) -> int:
