@@ -255,25 +255,25 @@ class Command(BaseCommand):
         )  # fmt: skip
         return list(Review.objects.order_by("pk").values_list("pk", "user_id"))
 
+    def _strangers(self, review_rows, user_ids, count: int) -> set[tuple[int, int]]:
+        """`count` distinct (user, review) pairs where the user did not write the review."""
+        pairs: set[tuple[int, int]] = set()
+        while len(pairs) < count:
+            review_id, author = self.rng.choice(review_rows)
+            user_id = self.rng.choice(user_ids)
+            if user_id != author:
+                pairs.add((user_id, review_id))
+        return pairs
+
     def _helpful_and_reports(self, review_rows, user_ids, total) -> None:
         rng, when = self.rng, self._when
-        marks: set[tuple[int, int]] = set()
-        while len(marks) < total:
-            review_id, author = rng.choice(review_rows)
-            user_id = rng.choice(user_ids)
-            if user_id != author:
-                marks.add((user_id, review_id))
+        marks = self._strangers(review_rows, user_ids, total)
         _insert(
             HelpfulVote,
             ["user", "review", "created_at"],
             ((user_id, review_id, when(rng.uniform(0, 300))) for user_id, review_id in marks),
         )
-        reports: set[tuple[int, int]] = set()
-        while len(reports) < max(1, len(review_rows) // 100):
-            review_id, author = rng.choice(review_rows)
-            user_id = rng.choice(user_ids)
-            if user_id != author:
-                reports.add((user_id, review_id))
+        reports = self._strangers(review_rows, user_ids, max(1, len(review_rows) // 100))
         _insert(
             Report,
             ["user", "review", "reason", "detail", "created_at", "resolved_at"],
