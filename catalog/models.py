@@ -143,6 +143,20 @@ class FrameworkQuerySet(models.QuerySet):
             .order_by("-switch_count", *self.TIE_BREAK)
         )
 
+    def switch_sources(self, slugs):
+        """(framework slug, source name) pairs: what these frameworks' published reviewers
+        switched from, the most named source first for each. One query."""
+        rows = (
+            self.filter(
+                reviews_switched_away__framework__slug__in=slugs,
+                reviews_switched_away__status=PUBLISHED_REVIEW,
+            )
+            .values("reviews_switched_away__framework__slug", "name")
+            .annotate(switch_count=Count("reviews_switched_away"))
+            .order_by("-switch_count", "name")
+        )
+        return [(row["reviews_switched_away__framework__slug"], row["name"]) for row in rows]
+
     def moved_on_to(self, framework):
         """Frameworks whose published reviews say they switched from this one (`switch_count`)."""
         return (

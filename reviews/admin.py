@@ -13,8 +13,9 @@ from catalog.admin import FrameworkSlugFilter, IndexedSearchMixin
 from catalog.aspects import ASPECT_KEYS
 from catalog.models import Framework
 from reviews import services
-from reviews.counters import counter_drift, recount_all
+from reviews.counters import recount_all, rows_in
 from reviews.models import HelpfulVote, ModerationAction, Report, Review, Vote
+from reviews.text import CleanTextMixin
 
 
 class ReadOnlyAdmin(IndexedSearchMixin, admin.ModelAdmin):
@@ -30,7 +31,7 @@ class ReadOnlyAdmin(IndexedSearchMixin, admin.ModelAdmin):
         return False
 
 
-class HideReasonForm(forms.Form):
+class HideReasonForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Public reason"),
         max_length=ModerationAction._meta.get_field("reason").max_length,
@@ -186,8 +187,8 @@ class FrameworkAdmin(CatalogFrameworkAdmin):
 
     @admin.action(description=_("Recount votes, score and reviews of selected frameworks"))
     def recount(self, request, queryset):
-        drift = counter_drift(queryset)
-        changed = recount_all(queryset)
+        drift = recount_all(queryset)  # found under the lock, so it is what was corrected
+        changed = rows_in(drift)
         if not changed:
             self.message_user(request, _("All counters already matched the rows."))
             return

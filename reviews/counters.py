@@ -205,15 +205,16 @@ def counter_drift(frameworks=None) -> list[Drift]:
         ]
 
 
-def _repair(counter: Counter, pks: list[int]) -> set[int]:
+def _repair(counter: Counter, pks: list[int]) -> list[Drift]:
     """Lock these rows, recompute their counters under the lock, rewrite the drifted ones."""
     with transaction.atomic():
         rows = counter.model.objects.filter(pk__in=pks)
         list(rows.select_for_update().order_by("pk").values_list("pk", flat=True))
-        drifted = {line.pk for line in _check(counter, rows, pks)}
-        truth = _truth(counter, sorted(drifted))
+        drift = _check(counter, rows, pks)
+        drifted = sorted({line.pk for line in drift})
+        truth = _truth(counter, drifted)
         _update_rows(counter.model, counter.fields, {pk: truth(pk) for pk in drifted})
-        return drifted
+        return drift
 
 
 def _update_rows(model, fields, values: dict[int, dict]) -> None:
@@ -226,19 +227,24 @@ def _update_rows(model, fields, values: dict[int, dict]) -> None:
         cursor.executemany(sql, [[*(row[f] for f in fields), pk] for pk, row in values.items()])
 
 
-def recount_all(frameworks=None) -> int:
+def recount_all(frameworks=None) -> list[Drift]:
     """Rewrite every drifted counter (of these frameworks and their reviews) from the rows.
 
     Finds the drift without locks, then repairs only the drifted rows, REPAIR_BATCH at a time,
-    each batch locked and recomputed in its own transaction. Returns how many rows changed.
+    each batch locked and recomputed in its own transaction. Returns the drift it corrected, as
+    found under the locks.
     """
-    changed: set[tuple[str, int]] = set()
+    corrected: list[Drift] = []
     for counter in COUNTERS:
         drifted = sorted({line.pk for line in _check(counter, *_scoped(counter, frameworks))})
         for start in range(0, len(drifted), REPAIR_BATCH):
-            fixed = _repair(counter, drifted[start : start + REPAIR_BATCH])
-            changed.update((counter.model.__name__, pk) for pk in fixed)
-    return len(changed)
+            corrected += _repair(counter, drifted[start : start + REPAIR_BATCH])
+    return corrected
+
+
+def rows_in(drift: list[Drift]) -> int:
+    """How many rows these drifted counters sit on."""
+    return len({(line.model, line.pk) for line in drift})
 
 
 def true_framework_counters(frameworks=None):

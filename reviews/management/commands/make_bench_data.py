@@ -20,7 +20,7 @@ from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from catalog.models import Framework
-from reviews.counters import counter_drift, recount_all
+from reviews.counters import counter_drift, recount_all, rows_in
 from reviews.markup import render_markdown
 from reviews.models import HelpfulVote, Report, Review, Vote
 
@@ -117,7 +117,7 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 # VACUUM cannot run in a transaction (as under the tests); ANALYZE can.
                 cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
-        fixed = recount_all()
+        fixed = rows_in(recount_all())
         self._say(started, f"counters computed ({fixed} rows)")
         drift = counter_drift()
         if drift:

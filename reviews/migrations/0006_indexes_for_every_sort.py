@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("catalog", "0003_indexes_for_every_sort"),
-        ("reviews", "0003_review_aspects"),
+        ("reviews", "0005_report_one_open_per_user"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
