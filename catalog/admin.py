@@ -18,6 +18,7 @@ class TagFilter(admin.AllValuesFieldListFilter):
         super().__init__(*args, **kwargs)
         self.title = _("tag")
 
+
 _SEARCH_PREFIXES = {"^": "istartswith", "=": "exact"}
 
 
