@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 
 VERSION_KEY = "pages:version"
 SAFE_METHODS = ("GET", "HEAD")
@@ -117,4 +118,6 @@ class AnonymousPageCacheMiddleware:
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value
+        # As a freshly rendered page says: it would differ with a session cookie.
+        patch_vary_headers(response, ("Cookie",))
         return response

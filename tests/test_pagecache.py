@@ -50,6 +50,15 @@ def test_anonymous_pages_are_served_again_without_a_query(catalog, path, django_
 
     assert again.status_code == 200
     assert again.content == first.content
+    vary = {value.strip() for value in again["Vary"].split(",")}
+    assert (
+        vary
+        == {value.strip() for value in first["Vary"].split(",")}
+        == {
+            "Accept-Language",
+            "Cookie",
+        }
+    )  # as for caches downstream
 
 
 def test_the_session_is_never_loaded_for_anonymous_visitors(catalog, django_assert_max_num_queries):
