@@ -20,8 +20,8 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
-        from taggit.models import Tag, TaggedItem
 
-        for model in (self.get_model("Framework"), Tag, TaggedItem):
+        for name in ("Framework", "Tag", "TaggedFramework"):
+            model = self.get_model(name)
             post_save.connect(catalog_changed, sender=model, dispatch_uid=f"pages-{model}")
             post_delete.connect(catalog_changed, sender=model, dispatch_uid=f"pages-{model}")

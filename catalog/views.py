@@ -4,13 +4,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
-from taggit.models import Tag
 
 from catalog import guide
 from catalog.compare import alternatives_to, comparison_of, standing_of
 from catalog.filters import FrameworkFilterSet
 from catalog.forms import GuideForm
-from catalog.models import Framework, tags_in_use
+from catalog.models import Framework, Tag, tags_in_use
 from config.pagecache import cache_anonymous
 
 SWITCHES_SHOWN = 10  # frameworks listed under "came here from" and "moved on to"

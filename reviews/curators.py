@@ -10,8 +10,8 @@ CURATORS = "Curators"
 
 PERMISSIONS = {
     "catalog.Framework": ("add", "change", "view"),
-    "taggit.Tag": ("add", "change", "view"),
-    "taggit.TaggedItem": ("add", "change", "view"),
+    "catalog.Tag": ("add", "change", "view"),
+    "catalog.TaggedFramework": ("add", "change", "view"),
     "reviews.Review": ("change", "view"),
     "reviews.Report": ("change", "view"),
     "reviews.ModerationAction": ("view",),
@@ -27,7 +27,10 @@ def ensure_curators_group(apps=global_apps):
     ContentType = apps.get_model("contenttypes", "ContentType")
     group, _ = Group.objects.get_or_create(name=CURATORS)
     for label, actions in PERMISSIONS.items():
-        opts = apps.get_model(label)._meta
+        try:
+            opts = apps.get_model(label)._meta
+        except LookupError:  # added by a later migration, which runs this again
+            continue
         # Permissions are normally created after `migrate` (post_migrate); on a fresh database
         # they do not exist yet when this runs, so create the rows the same way Django would.
         content_type, _ = ContentType.objects.get_or_create(

@@ -4,6 +4,8 @@ from functools import lru_cache
 from django import template
 from django.utils.html import format_html
 
+from catalog.models import is_chinese
+
 register = template.Library()
 
 MONOGRAM_COLOURS = 12
@@ -41,3 +43,27 @@ def page_url(context, number, param="page"):
     query = context["request"].GET.copy()
     query[param] = number
     return f"?{query.urlencode()}"
+
+
+@register.filter
+def localized(obj, name):
+    """A framework's or tag's text `name` in the visitor's language (see Bilingual.text_for)."""
+    return obj.text_for(name)
+
+
+@register.inclusion_tag("catalog/_seed_text.html")
+def seed_text(framework, name):
+    """The article's strengths or drawbacks: as written for Chinese readers; for others our
+    translation, marked so, with the article's text one tap away as its source."""
+    return {
+        "text": framework.text_for(name),
+        "source": getattr(framework, name),
+        "translated": framework.is_translated(name),
+        "chinese_reader": is_chinese(),
+    }
+
+
+@register.simple_tag
+def reads_chinese():
+    """Whether the visitor reads the site in Chinese, the article's language."""
+    return is_chinese()

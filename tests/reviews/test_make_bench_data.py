@@ -29,6 +29,8 @@ def test_builds_the_asked_sizes_on_top_of_the_seed_with_true_counters(seeded):
     assert get_user_model().objects.count() == 20
     assert (Vote.objects.count(), Review.objects.count()) == (400, 60)
     assert HelpfulVote.objects.count() == 90
+    generated = Framework.objects.filter(slug__startswith="bench-")
+    assert all(framework.tags.count() == 3 for framework in generated)
     assert counter_drift() == []
     django = Framework.objects.get(slug="django")
     assert django.upvotes + django.downvotes == Vote.objects.filter(framework=django).count() > 0

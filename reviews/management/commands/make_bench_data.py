@@ -13,13 +13,11 @@ import time
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
-from taggit.models import Tag, TaggedItem
 
-from catalog.models import Framework
+from catalog.models import Framework, Tag, TaggedFramework
 from reviews.counters import counter_drift, recount_all, rows_in
 from reviews.markup import render_markdown
 from reviews.models import HelpfulVote, Report, Review, Vote
@@ -39,13 +37,13 @@ REPORT_REASONS = [choice for choice, _label in Report.Reason.choices]
 def _insert(model, fields: list[str], rows) -> int:
     """Insert plain tuples into the model's table in one statement stream; returns the count.
 
-    Columns not named get their field's default (counters other issues add, for example).
+    Columns not named get their field's default ("" for text, counters other issues add, …).
     """
     table = model._meta.db_table
     defaulted = [
         field
         for field in model._meta.concrete_fields
-        if field.name not in fields and not field.primary_key and field.has_default()
+        if field.name not in fields and not field.primary_key
     ]
     defaults = tuple(field.get_default() for field in defaulted)
     rows = (tuple(row) + defaults for row in rows)
@@ -166,11 +164,10 @@ class Command(BaseCommand):
             .order_by("slug")
             .values_list("pk", flat=True)
         )
-        content_type = ContentType.objects.get_for_model(Framework)
         _insert(
-            TaggedItem,
-            ["tag", "content_type", "object_id"],
-            ((tag.pk, content_type.pk, pk) for pk in new_ids for tag in rng.sample(tags, 3)),
+            TaggedFramework,
+            ["tag", "content_object"],
+            ((tag.pk, pk) for pk in new_ids for tag in rng.sample(tags, 3)),
         )
         return seed_ids + new_ids
 

@@ -6,8 +6,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0003_indexes_for_every_sort"),
-        ("reviews", "0005_report_one_open_per_user"),
+        ("catalog", "0004_indexes_for_every_sort"),
+        ("reviews", "0006_curators_edit_catalog_tags"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
