@@ -11,7 +11,17 @@ def catalog_changed(sender, update_fields=None, **kwargs):
     pagecache.bump_on_commit()
 
 
-COUNTER_FIELDS = {"upvotes", "downvotes", "score", "review_count", "rating_sum"}
+COUNTER_FIELDS = {
+    "upvotes",
+    "downvotes",
+    "score",
+    "trend",
+    "recent_upvotes",
+    "recent_downvotes",
+    "recent_score",
+    "review_count",
+    "rating_sum",
+}
 
 
 class CatalogConfig(AppConfig):

@@ -4,7 +4,6 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Lower
 from django.db.models.lookups import IsNull
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -12,7 +11,6 @@ from taggit.models import TagBase, TaggedItemBase
 
 from catalog import aspects, ranking
 
-TRENDING_DAYS = 7
 # reviews.Review.Status.PUBLISHED, spelled out here because catalog does not import reviews.
 PUBLISHED_REVIEW = "published"
 
@@ -26,6 +24,7 @@ class FrameworkQuerySet(models.QuerySet):
         # with fewer down-votes go first, so a down-vote is never invisible.
         "top": ("-score", "downvotes"),
         "trending": ("-trend",),
+        "recent": ("-recent_score", "recent_downvotes"),
         "rating": ("-bayes_rating", "-review_count"),
         "reviews": ("-review_count",),
         "newest": ("-created_at",),
@@ -64,13 +63,6 @@ class FrameworkQuerySet(models.QuerySet):
         """Frameworks carrying the tag with this slug."""
         return self.filter(tags__slug=slug)
 
-    def with_trend(self):
-        """Annotate `trend`: net votes cast or changed in the last TRENDING_DAYS days."""
-        since = timezone.now() - timezone.timedelta(days=TRENDING_DAYS)
-        return self.annotate(
-            trend=Coalesce(Sum("votes__value", filter=Q(votes__updated_at__gte=since)), 0)
-        )
-
     def mean_rating(self) -> float:
         """Mean of all the stars of these frameworks' published reviews, from the counters."""
         totals = self.aggregate(
@@ -94,9 +86,7 @@ class FrameworkQuerySet(models.QuerySet):
         if sort not in self.SORTS:
             sort = self.DEFAULT_SORT
         qs = self
-        if sort == "trending":
-            qs = qs.with_trend()
-        elif sort == "rating":
+        if sort == "rating":
             qs = qs.with_bayes_rating()
         tie_break = self.TIE_BREAK
         if sort == "name":
@@ -314,6 +304,16 @@ class Framework(Bilingual, models.Model):
     score = models.FloatField(_("score"), default=0.0, editable=False)
     review_count = models.PositiveIntegerField(_("reviews"), default=0, editable=False)
     rating_sum = models.PositiveIntegerField(_("sum of stars"), default=0, editable=False)
+    # Time windows: counted votes cast or changed in the last 7 days (net, for `trending`) and in
+    # the last 12 months (for `recent`), aged out by `manage.py release_votes`.
+    trend = models.IntegerField(_("net votes this week"), default=0, editable=False)
+    recent_upvotes = models.PositiveIntegerField(
+        _("up-votes in 12 months"), default=0, editable=False
+    )
+    recent_downvotes = models.PositiveIntegerField(
+        _("down-votes in 12 months"), default=0, editable=False
+    )
+    recent_score = models.FloatField(_("score over 12 months"), default=0.0, editable=False)
 
     # Aspect ratings (catalog/aspects.py): the sum and the number of published reviews that
     # rated each aspect, kept by reviews.services like the star counters.
@@ -362,6 +362,11 @@ class Framework(Bilingual, models.Model):
                 fields=["-review_count", "seed_rank", "name"], name="framework_reviews_idx"
             ),
             models.Index(fields=["-created_at", "seed_rank", "name"], name="framework_newest_idx"),
+            models.Index(fields=["-trend", "seed_rank", "name"], name="framework_trend_idx"),
+            models.Index(
+                fields=["-recent_score", "recent_downvotes", "seed_rank", "name"],
+                name="framework_recent_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

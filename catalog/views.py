@@ -89,6 +89,9 @@ class AboutRankingView(TemplateView):
     template_name = "catalog/about_ranking.html"
     extra_context = {"use_cases": guide.USE_CASES, "weights": guide.WEIGHTS, "guide": guide}
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(vote_hold_days=settings.VOTE_HOLD_DAYS, **kwargs)
+
 
 def choose(request):
     """The guide: a few GET questions, and a short list with the reasons for and against."""
@@ -114,6 +117,9 @@ def best(request, slug):
     fits = guide.best_for(guide.load_candidates(), use_case)[: guide.BEST_SHOWN]
     context = {"use_case": use_case, "fits": fits, "use_cases": guide.USE_CASES, "guide": guide}
     return render(request, "catalog/best.html", context)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(vote_hold_days=settings.VOTE_HOLD_DAYS, **kwargs)
 
 
 @cache_anonymous

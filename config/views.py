@@ -17,6 +17,7 @@ from django.views.generic import CreateView
 
 from config import limits
 from config.forms import SignupForm
+from reviews import services
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ class SignupView(CreateView):
         if wait is not None:
             return limits.too_many(self.request, wait)
         response = super().form_valid(form)
+        address = self.request.META.get(settings.RATELIMIT_IP_META_KEY, "")
+        services.standing_create(user=self.object, address=address.split(",")[0].strip())
         login(self.request, self.object, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             self.request, _("Welcome, %(name)s! You can vote now.") % {"name": self.object}

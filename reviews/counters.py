@@ -6,19 +6,28 @@ grouped query that computes their true values from the rows behind them. Checkin
 rewrites only the drifted rows, in batches, each batch in its own short transaction that locks
 just its rows (as the services do) and recomputes them under the lock, so votes never wait for
 a whole run. To add a counter, append a `Counter` to `COUNTERS`.
+
+Only counted votes (accounts in good standing) are in the vote counters; the window counters add
+up the counted votes flagged as inside the last 7 days or 12 months. The flags themselves are
+checked too: a vote of an account whose votes are held must not be counted (and the other way
+round), and a vote cast inside a window must carry its flag. A flag older than its window is
+not drift: `manage.py release_votes` ages it out on its next run (and `recount` does too).
 """
 
 import math
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import connection, models, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
 from catalog import aspects, ranking
 from catalog.models import Framework
-from reviews.models import HelpfulVote, Report, Review, Vote
+from reviews import services
+from reviews.models import HelpfulVote, Report, Review, Standing, Vote
 
 REPAIR_BATCH = 500  # rows locked and rewritten per transaction
 
@@ -59,16 +68,36 @@ def _grouped(queryset, key: str, pks, **aggregates):
 
 
 def _vote_truth(pks):
+    """Counted votes only; the windows add up the votes flagged as inside them."""
+    up, down = Q(value=Vote.UP), Q(value=Vote.DOWN)
     grouped = _grouped(
-        Vote.objects.all(),
+        Vote.objects.filter(counted=True),
         "framework",
         pks,
-        upvotes=Count("pk", filter=Q(value=Vote.UP)),
-        downvotes=Count("pk", filter=Q(value=Vote.DOWN)),
+        upvotes=Count("pk", filter=up),
+        downvotes=Count("pk", filter=down),
+        trend=Sum("value", filter=Q(in_week=True)),
+        recent_upvotes=Count("pk", filter=up & Q(in_year=True)),
+        recent_downvotes=Count("pk", filter=down & Q(in_year=True)),
     )
     for values in grouped.values():
         values["score"] = ranking.wilson_lower_bound(values["upvotes"], values["downvotes"])
+        values["recent_score"] = ranking.wilson_lower_bound(
+            values["recent_upvotes"], values["recent_downvotes"]
+        )
     return grouped
+
+
+VOTE_FIELDS = (
+    "upvotes",
+    "downvotes",
+    "score",
+    "trend",
+    "recent_upvotes",
+    "recent_downvotes",
+    "recent_score",
+)
+VOTE_ZERO = {field: 0.0 if field.endswith("score") else 0 for field in VOTE_FIELDS}
 
 
 def _review_truth(pks):
@@ -114,14 +143,7 @@ def _their_reviews(frameworks):
 
 
 COUNTERS: list[Counter] = [
-    Counter(
-        Framework,
-        ("upvotes", "downvotes", "score"),
-        "slug",
-        _vote_truth,
-        {"upvotes": 0, "downvotes": 0, "score": 0.0},
-        _frameworks_themselves,
-    ),
+    Counter(Framework, VOTE_FIELDS, "slug", _vote_truth, VOTE_ZERO, _frameworks_themselves),
     Counter(
         Framework,
         ("review_count", "rating_sum"),
@@ -197,12 +219,75 @@ def _scoped(counter: Counter, frameworks):
     return rows, rows.values("pk")
 
 
+def true_vote_flags(frameworks=None):
+    """{pk: {flag: value}} for every vote (of these frameworks) whose flags are wrong: counted
+    while its account's votes are held or the other way round, or cast inside a window without
+    that window's flag."""
+    votes = (
+        Vote.objects.all() if frameworks is None else Vote.objects.filter(framework__in=frameworks)
+    )
+    now = timezone.now()
+    truth: dict[int, dict] = {}
+    wrong_count = votes.filter(user__standing__isnull=False).exclude(
+        counted=F("user__standing__votes_count")
+    )
+    for pk, counted in wrong_count.values_list("pk", "counted"):
+        truth.setdefault(pk, {})["counted"] = not counted
+    for flag, days in (("in_week", ranking.TREND_DAYS), ("in_year", ranking.RECENT_DAYS)):
+        missing = votes.filter(**{flag: False, "updated_at__gte": now - timedelta(days=days)})
+        for pk in missing.values_list("pk", flat=True):
+            truth.setdefault(pk, {})[flag] = True
+    return truth
+
+
+def true_standings():
+    """{pk: {"votes_count": False}} for suspended accounts whose votes are still counted."""
+    wrong = Standing.objects.filter(suspension__isnull=False, votes_count=True)
+    return {pk: {"votes_count": False} for pk in wrong.values_list("pk", flat=True)}
+
+
+def _flag_drift(model, truth):
+    stored = {pk: {f: not v for f, v in flags.items()} for pk, flags in truth.items()}
+    return [
+        Drift(model.__name__, pk, f"{model.__name__.lower()} {pk}", field, stored[pk][field], true)
+        for pk, flags in truth.items()
+        for field, true in flags.items()
+    ]
+
+
+def _flags(frameworks) -> list[Drift]:
+    standings = true_standings() if frameworks is None else {}
+    return _flag_drift(Standing, standings) + _flag_drift(Vote, true_vote_flags(frameworks))
+
+
 def counter_drift(frameworks=None) -> list[Drift]:
-    """Every stored counter (of these frameworks and their reviews) that differs from the rows."""
+    """Every stored counter and vote flag (of these frameworks, their reviews and votes) that
+    differs from the rows."""
     with _snapshot():
-        return [
+        return _flags(frameworks) + [
             line for counter in COUNTERS for line in _check(counter, *_scoped(counter, frameworks))
         ]
+
+
+@transaction.atomic
+def _repair_flags(frameworks) -> list[Drift]:
+    """Standing and vote flags first, as the counters follow from them; in the services' lock
+    order (standings, then the frameworks of the votes concerned)."""
+    standings = _flag_drift(Standing, true_standings()) if frameworks is None else []
+    for line in standings:
+        Standing.objects.select_for_update().filter(pk=line.pk).update(votes_count=False)
+    votes = _flag_drift(Vote, true_vote_flags(frameworks))
+    if votes:
+        pks = Vote.objects.filter(pk__in={line.pk for line in votes}).values("framework_id")
+        list(
+            Framework.objects.filter(pk__in=pks)
+            .select_for_update()
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for line in _flag_drift(Vote, true_vote_flags(frameworks)):
+            Vote.objects.filter(pk=line.pk).update(**{line.field: line.true})
+    return standings + votes
 
 
 def _repair(counter: Counter, pks: list[int]) -> list[Drift]:
@@ -232,9 +317,11 @@ def recount_all(frameworks=None) -> list[Drift]:
 
     Finds the drift without locks, then repairs only the drifted rows, REPAIR_BATCH at a time,
     each batch locked and recomputed in its own transaction. Returns the drift it corrected, as
-    found under the locks.
+    found under the locks. The time windows are aged first (as `release_votes` does), then the
+    vote flags are set right.
     """
-    corrected: list[Drift] = []
+    services.windows_age()
+    corrected: list[Drift] = _repair_flags(frameworks)
     for counter in COUNTERS:
         drifted = sorted({line.pk for line in _check(counter, *_scoped(counter, frameworks))})
         for start in range(0, len(drifted), REPAIR_BATCH):

@@ -13,9 +13,19 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def standing(self, create, extracted, **kwargs):
+        """Like sign-up: the account's standing, its votes held while VOTE_HOLD_DAYS says so.
+
+        `UserFactory(standing="203.0.113.5")` records that sign-up address.
+        """
+        if create:
+            services.standing_create(user=self, address=extracted or "")
 
 
 class FrameworkFactory(factory.django.DjangoModelFactory):

@@ -5,9 +5,8 @@ import pytest
 from catalog.models import Framework, FrameworkQuerySet
 from reviews.models import ModerationAction, Report, Review, ReviewQuerySet
 
-# Sorts that cannot have an index: `rating` is relative to the site-wide mean of the moment,
-# `trending` is a window of time (issue 10 keeps it as a counter).
-COMPUTED_SORTS = {"rating", "trending"}
+# The sort that cannot have an index: `rating` is relative to the site-wide mean of the moment.
+COMPUTED_SORTS = {"rating"}
 
 
 def index_fields(model) -> list[list[str]]:

@@ -4,7 +4,8 @@ from functools import lru_cache
 from django import template
 from django.utils.html import format_html
 
-from catalog.models import is_chinese
+from catalog import ranking
+from catalog.models import FrameworkQuerySet, is_chinese
 
 register = template.Library()
 
@@ -67,3 +68,27 @@ def seed_text(framework, name):
 def reads_chinese():
     """Whether the visitor reads the site in Chinese, the article's language."""
     return is_chinese()
+
+
+@register.simple_tag
+def approval(framework):
+    """The framework's approval with its 95% interval (catalog.ranking.approval)."""
+    return ranking.approval(framework.upvotes, framework.downvotes)
+
+
+@register.filter
+def whole_percent(share):
+    """0.783 -> 78 (a share shown as a whole percentage)."""
+    return round((share or 0) * 100)
+
+
+@register.simple_tag
+def statistical_ties(frameworks, sort=None):
+    """Ids of the frameworks on this page that are a statistical tie with the one above them,
+    when the list is ordered by votes (the default sort)."""
+    if sort in FrameworkQuerySet.SORTS and sort != FrameworkQuerySet.DEFAULT_SORT:
+        return set()
+    frameworks = list(frameworks)
+    approvals = [ranking.approval(f.upvotes, f.downvotes) for f in frameworks]
+    flags = ranking.ties_with_previous(approvals)
+    return {framework.pk for framework, tied in zip(frameworks, flags, strict=True) if tied}

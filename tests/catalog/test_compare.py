@@ -195,7 +195,7 @@ def test_rank_votes_stars_and_top_review_are_shown_in_plain_words(en, seeded):
     response = compare(en, "flask", "django")
     flask_col = text(response)
     assert "Rank #1 ✓ Best of these #2 Votes" in flask_col
-    assert "83% approve · 6 votes" in flask_col
+    assert "83% approve · 95% sure it is between 44% and 97% · 6 votes" in flask_col
     assert "No votes yet" in flask_col  # Django
     # The headline is the plain average; the sort's rating sits one tap away. Site-wide mean
     # 4.5 from 2 reviews: (5 × 4.5 + 9) / (5 + 2) = 4.5.

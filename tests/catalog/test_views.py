@@ -398,7 +398,7 @@ def test_no_jargon_outside_the_page_that_explains_the_ranking(
 def test_the_ranking_row_says_approval_and_stars_in_plain_words(en, voted_and_reviewed):
     row = visible_text(en.get("/")).split("Flask", 1)[1]
     assert row.startswith(" ")
-    assert "83% approve · 6 votes" in row  # the headline: share of up-votes, and how many
+    assert "83% approve · 95% sure it is between 44% and 97% · 6 votes" in row  # and how sure
     assert "★ 4.5 out of 5 stars · 2 reviews" in row  # the plain average, as everywhere
     assert "No votes yet" in visible_text(en.get("/")).split("Django", 1)[1]
     # The explanation is one tap away in a disclosure, not a hover title.

@@ -6,8 +6,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0004_indexes_for_every_sort"),
-        ("reviews", "0006_curators_edit_catalog_tags"),
+        ("catalog", "0005_indexes_for_every_sort"),
+        ("reviews", "0009_vote_ring_page"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

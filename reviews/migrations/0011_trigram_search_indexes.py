@@ -29,7 +29,7 @@ class PostgresOnlySQL(migrations.RunSQL):
 class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("reviews", "0007_indexes_for_every_sort"),
+        ("reviews", "0010_indexes_for_every_sort"),
     ]
 
     operations = [
