@@ -50,6 +50,15 @@ class FrameworkQuerySet(models.QuerySet):
             matches |= Q(**{f"{field}__icontains": query})
         return self.filter(matches)
 
+    def picker(self, query: str, exclude=()):
+        """What a picker offers: matches of `query` by name, else the leaders; names and slugs."""
+        picked = self.exclude(pk__in=[framework.pk for framework in exclude])
+        if query:
+            picked = picked.search(query).order_by(Lower("name"), "pk")
+        else:
+            picked = picked.order_by(*self.SORTS["top"], *self.TIE_BREAK)
+        return picked.only("name", "slug")
+
     def tagged(self, slug: str):
         """Frameworks carrying the tag with this slug."""
         return self.filter(tags__slug=slug)
@@ -343,9 +352,20 @@ class Framework(Bilingual, models.Model):
         verbose_name = _("framework")
         verbose_name_plural = _("frameworks")
         ordering = [F("seed_rank").asc(nulls_last=True), "name"]
+        # One per indexable public sort (FrameworkQuerySet.SORTS); `rating` depends on the
+        # site-wide mean, so it is computed, over the catalog's few thousand rows at most.
         indexes = [
             models.Index(
                 fields=["-score", "downvotes", "seed_rank", "name"], name="framework_top_idx"
+            ),
+            models.Index(
+                fields=["-review_count", "seed_rank", "name"], name="framework_reviews_idx"
+            ),
+            models.Index(fields=["-created_at", "seed_rank", "name"], name="framework_newest_idx"),
+            models.Index(fields=["-trend", "seed_rank", "name"], name="framework_trend_idx"),
+            models.Index(
+                fields=["-recent_score", "recent_downvotes", "seed_rank", "name"],
+                name="framework_recent_idx",
             ),
         ]
         constraints = [
@@ -359,7 +379,11 @@ class Framework(Bilingual, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("catalog:detail", kwargs={"slug": self.slug})
+        # Asked several times per row of a ranking: reversed once per instance and slug.
+        if getattr(self, "_url_for", None) != self.slug:
+            self._url = reverse("catalog:detail", kwargs={"slug": self.slug})
+            self._url_for = self.slug
+        return self._url
 
     @property
     def vote_count(self) -> int:

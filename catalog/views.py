@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
 from catalog import guide
@@ -10,8 +10,10 @@ from catalog.compare import alternatives_to, comparison_of, standing_of
 from catalog.filters import FrameworkFilterSet
 from catalog.forms import GuideForm
 from catalog.models import Framework, Tag, tags_in_use
+from config.pagecache import cache_anonymous
 
 SWITCHES_SHOWN = 10  # frameworks listed under "came here from" and "moved on to"
+PICKER_SIZE = 20  # frameworks the compare picker offers: the leaders, or those matching `q`
 
 
 def _page(request, queryset):
@@ -23,6 +25,7 @@ def _page(request, queryset):
         raise Http404(str(exc)) from exc
 
 
+@cache_anonymous
 def ranking(request):
     filterset = FrameworkFilterSet(request.GET, queryset=Framework.objects.published())
     page = _page(request, filterset.qs)
@@ -39,6 +42,7 @@ def ranking(request):
     )
 
 
+@cache_anonymous
 def detail(request, slug):
     framework = get_object_or_404(
         Framework.objects.published().select_related("replaced_by").prefetch_related("tags"),
@@ -63,10 +67,12 @@ def detail(request, slug):
     )
 
 
+@cache_anonymous
 def tag_list(request):
     return render(request, "catalog/tag_list.html", {"tags": tags_in_use()})
 
 
+@cache_anonymous
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     frameworks = Framework.objects.published().tagged(tag.slug).ranked(request.GET.get("sort"))
@@ -78,6 +84,7 @@ def tag_detail(request, slug):
     )
 
 
+@method_decorator(cache_anonymous, name="dispatch")
 class AboutRankingView(TemplateView):
     template_name = "catalog/about_ranking.html"
     extra_context = {"use_cases": guide.USE_CASES, "weights": guide.WEIGHTS, "guide": guide}
@@ -115,7 +122,10 @@ def best(request, slug):
         return super().get_context_data(vote_hold_days=settings.VOTE_HOLD_DAYS, **kwargs)
 
 
+@cache_anonymous
 def compare(request):
     comparison = comparison_of(request.GET.getlist("f"))
-    choices = Framework.objects.published().order_by(Lower("name"), "pk").only("name", "slug")
-    return render(request, "catalog/compare.html", {"comparison": comparison, "choices": choices})
+    query = request.GET.get("q", "").strip()[:100]
+    choices = Framework.objects.published().picker(query, exclude=comparison.frameworks)
+    context = {"comparison": comparison, "choices": choices[:PICKER_SIZE], "query": query}
+    return render(request, "catalog/compare.html", context)

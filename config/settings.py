@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "config.pagecache.AnonymousPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -96,7 +97,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600 if PRODUCTION else 0)
+# A persistent connection is checked before a request reuses it, so a restarted database
+# costs one reconnect instead of an error page.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work side by side; the timeout waits out short locks.
     DATABASES["default"]["OPTIONS"] = {
@@ -149,6 +153,10 @@ SIGNUP_MIN_SECONDS = env.int("SIGNUP_MIN_SECONDS", default=3)
 # A new account's votes are held out of the counts for this many days, or until it publishes a
 # review that curators leave visible.
 VOTE_HOLD_DAYS = env.int("VOTE_HOLD_DAYS", default=3)
+
+# Whole anonymous pages kept in the cache (config/pagecache.py), versioned so that every vote,
+# review, moderation or catalog edit shows on the next request; 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

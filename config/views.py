@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,6 +29,7 @@ ROBOTS_DISALLOW = [
     "/admin/",
     "/accounts/",
     "/i18n/",
+    "/lang/",
     "/api/",
     "/frameworks/*/vote/",
     "/frameworks/*/review/",
@@ -68,6 +69,35 @@ class SignupView(CreateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(next=self._next(), **kwargs)
+
+
+@require_safe
+@never_cache
+def switch_language(request, code):
+    """Remember the chosen language in its cookie and go back to a safe `next`.
+
+    A plain link (GET) is enough: it changes only a preference, so pages need no form and no
+    CSRF token for it, and anonymous pages stay cacheable (the cache key holds the language).
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404("No such language.")
+    url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        url = reverse("catalog:ranking")
+    response = HttpResponseRedirect(url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 @require_safe

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog.admin import FrameworkAdmin as CatalogFrameworkAdmin
+from catalog.admin import FrameworkSlugFilter, IndexedSearchMixin
 from catalog.aspects import ASPECT_KEYS
 from catalog.models import Framework
 from reviews import selectors, services
@@ -30,7 +31,7 @@ from reviews.models import (
 from reviews.text import CleanTextMixin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(IndexedSearchMixin, admin.ModelAdmin):
     """Rows written only by the site's services: curators may look, never edit."""
 
     def has_add_permission(self, request, obj=None):
@@ -100,7 +101,7 @@ class ReportInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(IndexedSearchMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "framework",
@@ -111,7 +112,7 @@ class ReviewAdmin(admin.ModelAdmin):
         "report_count",
         "created_at",
     )
-    list_filter = ("status", "rating", ("framework", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("status", "rating", FrameworkSlugFilter)
     search_fields = ("title", "body", "user__username")
     list_select_related = ("framework", "user")
     ordering = ("-report_count", "-created_at", "-pk")
@@ -216,15 +217,15 @@ class ModerationActionAdmin(ReadOnlyAdmin):
 @admin.register(Vote)
 class VoteAdmin(ReadOnlyAdmin):
     list_display = ("framework", "user", "value", "counted", "updated_at")
-    list_filter = ("value", "counted")
-    search_fields = ("framework__name", "user__username")
+    list_filter = ("value", "counted", FrameworkSlugFilter)
+    search_fields = ("=user__username",)
     list_select_related = ("framework", "user")
 
 
 @admin.register(HelpfulVote)
 class HelpfulVoteAdmin(ReadOnlyAdmin):
     list_display = ("review", "user", "created_at")
-    search_fields = ("review__title", "user__username")
+    search_fields = ("review__title", "=user__username")
     list_select_related = ("review", "user")
 
 

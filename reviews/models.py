@@ -147,9 +147,26 @@ class Review(models.Model):
                 for key in ASPECT_KEYS
             ),
         ]
+        # One index per public sort of a framework's reviews (ReviewQuerySet.SORTS, read in
+        # order from the first row), one for the feeds and one for the admin's order.
         indexes = [
-            models.Index(fields=["framework", "status", "-helpful_count"]),
+            models.Index(
+                fields=["framework", "status", "-helpful_count", "-created_at", "-id"],
+                name="review_helpful_idx",
+            ),
+            models.Index(
+                fields=["framework", "status", "-created_at", "-id"], name="review_newest_idx"
+            ),
+            models.Index(
+                fields=["framework", "status", "-rating", "-helpful_count", "-created_at", "-id"],
+                name="review_highest_idx",
+            ),
+            models.Index(
+                fields=["framework", "status", "rating", "-helpful_count", "-created_at", "-id"],
+                name="review_lowest_idx",
+            ),
             models.Index(fields=["status", "-created_at"]),
+            models.Index(fields=["-report_count", "-created_at", "-id"], name="review_admin_idx"),
         ]
 
     def __str__(self):
@@ -213,6 +230,7 @@ class Report(models.Model):
                 name="report_one_open_per_user",
             ),
         ]
+        indexes = [models.Index(fields=["resolved_at", "-created_at"], name="report_admin_idx")]
 
     def __str__(self):
         return f"{self.get_reason_display()}: {self.review}"
@@ -315,6 +333,7 @@ class ModerationAction(models.Model):
         verbose_name = _("moderation action")
         verbose_name_plural = _("moderation log")
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="moderation_log_idx")]
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.review_title or self.account_count}"

@@ -11,6 +11,9 @@ while its account is in good standing: older than VOTE_HOLD_DAYS or with a publi
 not suspended by curators. Otherwise it is recorded and held out. Whenever a service touches an
 account it settles the account's votes with the rule; `votes_release_due` (run periodically by
 `manage.py release_votes`) catches up with the passing of time.
+
+Every write that changes what a public page shows bumps the page version once it commits
+(config/pagecache.py), so no server answers from a page cached before it.
 """
 
 import copy
@@ -27,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from catalog import aspects, ranking
 from catalog.models import Framework
+from config import pagecache
 from reviews.markup import render_markdown
 from reviews.models import (
     HelpfulVote,
@@ -73,6 +77,7 @@ def _save_votes(framework: Framework) -> None:
             "recent_score",
         ]
     )
+    pagecache.bump_on_commit()
 
 
 def _add_vote(framework: Framework, *, value: int, in_week: bool, in_year: bool, sign: int):
@@ -429,6 +434,7 @@ def review_save(
     review.save()
     move_review_counters(framework_id=framework.pk, removed=counted, added=review)
     _settle(user, standing, frameworks)
+    pagecache.bump_on_commit()
     return review
 
 
@@ -445,6 +451,7 @@ def review_delete(*, review: Review) -> None:
     move_review_counters(framework_id=framework.pk, removed=review)
     review.delete()
     _settle(user, standing, frameworks)
+    pagecache.bump_on_commit()
 
 
 def _moderate(*, review: Review, curator, reason: str, action: str) -> bool:
@@ -473,6 +480,7 @@ def _moderate(*, review: Review, curator, reason: str, action: str) -> bool:
         curator=curator,
     )
     _settle(user, standing, frameworks)
+    pagecache.bump_on_commit()
     return True
 
 
@@ -510,6 +518,7 @@ def helpful_toggle(*, user, review: Review) -> tuple[Review, bool]:
         HelpfulVote.objects.create(user=user, review=review)
     review.helpful_count += -1 if deleted else 1
     review.save(update_fields=["helpful_count"])
+    pagecache.bump_on_commit()
     return review, not deleted
 
 

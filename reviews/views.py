@@ -11,6 +11,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from catalog.models import Framework
 from config import limits
+from config.pagecache import cache_anonymous
 from reviews import selectors, services
 from reviews.forms import ReportForm, ReviewForm
 from reviews.models import ModerationAction, Review, Vote
@@ -197,6 +198,7 @@ def report(request, pk):
     return render(request, "reviews/report_form.html", {"form": form, "review": review})
 
 
+@cache_anonymous
 def moderation_log(request):
     actions = ModerationAction.objects.select_related("framework")
     page = Paginator(actions, MODERATION_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -206,6 +208,7 @@ def moderation_log(request):
 PROFILE_PAGE_SIZE = 30
 
 
+@cache_anonymous
 def profile(request, username):
     """A person's public page: their published reviews and their votes, latest first."""
     person = get_object_or_404(get_user_model(), username=username)

@@ -57,11 +57,13 @@ def _fast_test_settings(settings):
     """Test-only speed-ups: a fast password hasher and private local-memory caches.
 
     Abuse limits, the sign-up timer and the hold on new accounts' votes are off; the tests of
-    those turn them on (`limits_on`, `settings.VOTE_HOLD_DAYS = 3`).
+    those turn them on (`limits_on`, `settings.VOTE_HOLD_DAYS = 3`). The page cache is off (tests
+    change rows behind the services' back); tests/test_pagecache.py turns it on.
     """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     settings.CACHES = {"default": locmem, "ratelimit": {**locmem, "LOCATION": "ratelimit"}}
+    settings.PAGE_CACHE_SECONDS = 0
     settings.LANGUAGE_CODE = "en"
     for name in limits.RATES.values():
         setattr(settings, name, "0")

@@ -9,8 +9,9 @@ import pytest
 from catalog import ranking
 from catalog.compare import comparison_of
 from catalog.models import Framework
+from catalog.views import PICKER_SIZE
 from reviews.models import Review
-from tests.factories import ReviewFactory
+from tests.factories import ReviewFactory, bulk_frameworks
 
 pytestmark = pytest.mark.django_db
 
@@ -89,9 +90,40 @@ def test_fewer_than_two_explains_how_to_pick(en, seeded, query):
     assert response.status_code == 200
     assert columns(response) == []
     assert "Pick two to four frameworks to see them side by side." in text(response)
-    assert len(re.findall(r'<input type="checkbox" name="f"', page(response))) == 37
+    # The picker offers the leaders, not every framework.
+    assert (
+        len(re.findall(r'<input type="checkbox" name="f" value="[^"]+">', page(response)))
+        == PICKER_SIZE
+    )
     # The picker is a plain GET form back to this page.
     assert '<form method="get" action="/compare/">' in page(response)
+
+
+def test_the_picker_searches_instead_of_listing_every_framework(en, seeded):
+    bulk_frameworks(300)
+
+    offered = en.get("/compare/", {"f": "django", "q": "Bulk 129"}).text
+
+    boxes = re.findall(r'<input type="checkbox" name="f" value="([^"]+)"( checked)?>', offered)
+    assert ("django", " checked") in boxes  # what is compared stays ticked
+    assert {slug for slug, _ in boxes} - {"django"} == {f"bulk-129{n}" for n in range(10)}
+    assert 'name="q" value="Bulk 129"' in offered
+
+
+def test_the_picker_says_when_nothing_matches(en, seeded):
+    assert "No framework matches." in en.get("/compare/", {"q": "zzzz"}).text
+
+
+def test_picker_query_count_is_fixed_whatever_the_catalog(
+    en, seeded, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(COMPARE_MAX_QUERIES) as small:
+        en.get("/compare/", {"f": "django", "q": "a"})
+    bulk_frameworks(300)
+    with django_assert_max_num_queries(COMPARE_MAX_QUERIES) as large:
+        response = en.get("/compare/", {"f": "django", "q": "a"})
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert len(response.content) < 40_000
 
 
 def test_the_one_found_framework_stays_ticked_in_the_picker(en, seeded):

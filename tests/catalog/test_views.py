@@ -266,10 +266,11 @@ def test_accept_language_english_gives_an_english_page(client, seeded):
     assert '<html lang="en">' in response.content.decode()
 
 
-def test_language_switcher_posts_to_set_language(en, seeded):
+def test_language_switcher_is_a_link_per_language(en, seeded):
     content = en.get("/").content.decode()
-    assert re.search(r'<form class="language-form" action="/i18n/setlang/" method="post">', content)
-    assert 'name="csrfmiddlewaretoken"' in content
+    link = r'<a href="/lang/zh-hans/\?next=/" lang="zh-hans" hreflang="zh-hans">'
+    assert re.search(link, content)
+    assert 'name="csrfmiddlewaretoken"' not in content
 
 
 def test_switching_language_sets_the_cookie_and_the_next_page(en, seeded, settings):
