@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
-from taggit.models import Tag
 
 from catalog import guide
 from catalog import ranking as formulas
@@ -12,7 +11,10 @@ from catalog.compare import alternatives_to, comparison_of, standing_of
 from catalog.extensions import COMPARE_SECTIONS, DETAIL_SECTIONS, extra_context
 from catalog.filters import FrameworkFilterSet
 from catalog.forms import GuideForm
-from catalog.models import Framework, tags_in_use
+from catalog.models import Framework, Tag, tags_in_use
+from config.pagecache import cache_anonymous
+
+PICKER_SIZE = 20  # frameworks the compare picker offers: the leaders, or those matching `q`
 
 
 def _page(request, queryset):
@@ -24,6 +26,7 @@ def _page(request, queryset):
         raise Http404(str(exc)) from exc
 
 
+@cache_anonymous
 def ranking(request):
     filterset = FrameworkFilterSet(request.GET, queryset=Framework.objects.published())
     page = _page(request, filterset.qs)
@@ -40,6 +43,7 @@ def ranking(request):
     )
 
 
+@cache_anonymous
 def detail(request, slug):
     published = Framework.objects.published()
     framework = get_object_or_404(
@@ -63,10 +67,12 @@ def detail(request, slug):
     )
 
 
+@cache_anonymous
 def tag_list(request):
     return render(request, "catalog/tag_list.html", {"tags": tags_in_use()})
 
 
+@cache_anonymous
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     frameworks = Framework.objects.published().tagged(tag.slug).ranked(request.GET.get("sort"))
@@ -78,6 +84,7 @@ def tag_detail(request, slug):
     )
 
 
+@method_decorator(cache_anonymous, name="dispatch")
 class AboutRankingView(TemplateView):
     """How the ranking works, with the constants read from catalog.ranking (never typed twice)."""
 
@@ -89,6 +96,7 @@ class AboutRankingView(TemplateView):
             z=formulas.Z,
             prior_weight=formulas.PRIOR_WEIGHT,
             trending_days=formulas.TRENDING_DAYS,
+            vote_hold_days=settings.VOTE_HOLD_DAYS,
             **kwargs,
         )
 
@@ -119,10 +127,12 @@ def best(request, slug):
     return render(request, "catalog/best.html", context)
 
 
+@cache_anonymous
 def compare(request):
     comparison = comparison_of(request.GET.getlist("f"))
-    choices = Framework.objects.published().order_by(Lower("name"), "pk").only("name", "slug")
-    context = {"comparison": comparison, "choices": choices}
+    query = request.GET.get("q", "").strip()[:100]
+    choices = Framework.objects.published().picker(query, exclude=comparison.frameworks)
+    context = {"comparison": comparison, "choices": choices[:PICKER_SIZE], "query": query}
     return render(
         request,
         "catalog/compare.html",

@@ -5,14 +5,17 @@ from django.urls import include, path
 
 from catalog.sitemaps import SITEMAPS
 from config import limits, views
+from config.pagecache import cache_anonymous
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("catalog.api_urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", cache_anonymous(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
+    path("csp-report/", views.csp_report, name="csp-report"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("lang/<str:code>/", views.switch_language, name="switch-language"),
     path("accounts/signup/", views.SignupView.as_view(), name="signup"),
     path(
         "accounts/password_reset/",

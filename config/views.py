@@ -1,22 +1,26 @@
 """Project-level views: sign-up and the plain-text endpoints."""
 
+import json
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import CreateView
 
 from config import limits
 from config.forms import SignupForm
 from config.http import safe_next
+from reviews import services
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +30,7 @@ ROBOTS_DISALLOW = [
     "/admin/",
     "/accounts/",
     "/i18n/",
+    "/lang/",
     "/api/",
     "/frameworks/*/vote/",
     "/frameworks/*/review/",
@@ -45,6 +50,8 @@ class SignupView(CreateView):
         if wait is not None:
             return limits.too_many(self.request, wait)
         response = super().form_valid(form)
+        address = self.request.META.get(settings.RATELIMIT_IP_META_KEY, "")
+        services.standing_create(user=self.object, address=address.split(",")[0].strip())
         login(self.request, self.object, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             self.request, _("Welcome, %(name)s! You can vote now.") % {"name": self.object}
@@ -56,6 +63,30 @@ class SignupView(CreateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(next=safe_next(self.request), **kwargs)
+
+
+@require_safe
+@never_cache
+def switch_language(request, code):
+    """Remember the chosen language in its cookie and go back to a safe `next`.
+
+    A plain link (GET) is enough: it changes only a preference, so pages need no form and no
+    CSRF token for it, and anonymous pages stay cacheable (the cache key holds the language).
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404("No such language.")
+    response = HttpResponseRedirect(safe_next(request, reverse("catalog:ranking")))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 @require_safe
@@ -97,3 +128,35 @@ def page_not_found(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out login: 429 and what to do, in the visitor's language."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+
+
+# A violation report is small; anything bigger is not one.
+CSP_REPORT_MAX_BYTES = 16 * 1024
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request):
+    """Log a browser's Content-Security-Policy violation report (report-uri) and answer 204."""
+    body = request.read(CSP_REPORT_MAX_BYTES + 1)
+    if len(body) > CSP_REPORT_MAX_BYTES:
+        return HttpResponse(status=413)
+    try:
+        report = json.loads(body).get("csp-report", {})
+    except (ValueError, AttributeError):
+        return HttpResponse(status=400)
+    if not isinstance(report, dict):
+        return HttpResponse(status=400)
+    logger.warning(
+        "CSP violation: %s blocked %s on %s",
+        str(report.get("violated-directive", ""))[:200],
+        str(report.get("blocked-uri", ""))[:200],
+        str(report.get("document-uri", ""))[:200],
+    )
+    return HttpResponse(status=204)

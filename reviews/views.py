@@ -13,6 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from catalog.models import Framework
 from config import limits
 from config.http import safe_next
+from config.pagecache import cache_anonymous
 from reviews import selectors, services
 from reviews.forms import AccountDeleteForm, ReportForm, ReviewForm
 from reviews.models import ModerationAction, Review, Vote
@@ -46,6 +47,7 @@ def _vote_widget_context(request, framework, back: str) -> dict:
     return {
         "framework": framework,
         "my_vote": my_votes.get(framework.pk),
+        "my_votes": my_votes,
         "next_url": back,
         "oob": True,
     }
@@ -60,12 +62,14 @@ def vote(request, slug):
     choice = request.POST.get("value")
     if choice not in Vote.VALUES:
         return bad_request(request, _("A vote is “up”, “down” or “clear”."))
-    wait = limits.seconds_to_wait(request, "vote")
-    if wait is not None:
-        if not request.htmx:
-            return limits.too_many(request, wait)
-        context = _vote_widget_context(request, framework, back)
-        return limits.too_many(request, wait, "reviews/_vote_widget.html", context)
+    refused = limits.refusal(
+        request,
+        "vote",
+        partial="reviews/_vote_widget.html",
+        context=lambda: _vote_widget_context(request, framework, back),
+    )
+    if refused:
+        return refused
     framework = services.vote_cast(
         user=request.user, framework=framework, value=Vote.VALUES[choice]
     )
@@ -96,17 +100,20 @@ def vote_confirm(request, slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@limits.limited("review")
 def review_edit(request, slug):
     framework = get_object_or_404(Framework.objects.published(), slug=slug)
     review = Review.objects.filter(user=request.user, framework=framework).first()
     data = request.POST if request.method == "POST" else None
     form = ReviewForm(data, instance=review, framework=framework)
+    context = {"form": form, "framework": framework, "review": review}
     if form.is_valid():
+        # Over RATE_REVIEW the form comes back as typed, saying when to send it again.
+        wait = limits.seconds_to_wait(request, "review")
+        if wait is not None:
+            return limits.too_many(request, wait, "reviews/review_form.html", context)
         review = services.review_save(user=request.user, framework=framework, **form.cleaned_data)
         messages.success(request, _("Your review of %(name)s is saved.") % {"name": framework.name})
         return see_other(review.get_absolute_url())
-    context = {"form": form, "framework": framework, "review": review}
     return render(request, "reviews/review_form.html", context)
 
 
@@ -129,13 +136,18 @@ def helpful_toggle(request, pk):
     back = safe_next(request, review.framework.get_absolute_url()).split("#")[0]
     if not request.user.is_authenticated:
         return _login_first(request, back)
-    wait = limits.seconds_to_wait(request, "helpful")
-    if wait is not None:
-        if not request.htmx:
-            return limits.too_many(request, wait)
-        marks = selectors.user_helpful_marks(request.user, [review])
-        context = {"review": review, "marks": marks, "next": back}
-        return limits.too_many(request, wait, "reviews/_helpful_button.html", context)
+    refused = limits.refusal(
+        request,
+        "helpful",
+        partial="reviews/_helpful_button.html",
+        context=lambda: {
+            "review": review,
+            "marks": selectors.user_helpful_marks(request.user, [review]),
+            "next": back,
+        },
+    )
+    if refused:
+        return refused
     try:
         review, marked = services.helpful_toggle(user=request.user, review=review)
     except services.NotAllowed as exc:
@@ -172,12 +184,14 @@ def report(request, pk):
     return render(request, "reviews/report_form.html", {"form": form, "review": review})
 
 
+@cache_anonymous
 def moderation_log(request):
     actions = ModerationAction.objects.select_related("framework")
     page = Paginator(actions, settings.MODERATION_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reviews/moderation_log.html", {"page": page, "actions": page})
 
 
+@cache_anonymous
 def profile(request, username):
     """A person's public page: their published reviews and their votes, latest first."""
     person = get_object_or_404(get_user_model(), username=username)

@@ -1,12 +1,34 @@
 import io
+import os
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from catalog.models import Framework
 from config import limits
 from tests.factories import FrameworkFactory
+
+# Property tests (tests/test_fuzz.py): "ci" is bounded and repeatable (the same examples every
+# run, no example database, no deadline on a shared machine); "deep" looks much harder, by hand:
+# HYPOTHESIS_PROFILE=deep .venv/bin/python -m pytest tests/test_fuzz.py
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "deep",
+    parent=hypothesis_settings.get_profile("ci"),
+    max_examples=1000,
+    derandomize=False,
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_collection_modifyitems(config, items):
@@ -35,11 +57,13 @@ def _fast_test_settings(settings):
     """Test-only speed-ups: a fast password hasher and private local-memory caches.
 
     Abuse limits, the sign-up timer and the hold on new accounts' votes are off; the tests of
-    those turn them on (`limits_on`, `settings.VOTE_HOLD_DAYS = 3`).
+    those turn them on (`limits_on`, `settings.VOTE_HOLD_DAYS = 3`). The page cache is off (tests
+    change rows behind the services' back); tests/test_pagecache.py turns it on.
     """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     settings.CACHES = {"default": locmem, "ratelimit": {**locmem, "LOCATION": "ratelimit"}}
+    settings.PAGE_CACHE_SECONDS = 0
     settings.LANGUAGE_CODE = "en"
     for name in limits.RATES.values():
         setattr(settings, name, "0")

@@ -1,19 +1,35 @@
 import hashlib
+from functools import lru_cache
 
 from django import template
+from django.utils.html import format_html
+
+from catalog import ranking
+from catalog.models import FrameworkQuerySet, is_chinese
 
 register = template.Library()
 
 MONOGRAM_COLOURS = 12
 
 
-@register.inclusion_tag("catalog/_monogram.html")
-def monogram(framework, size="md"):
-    """Initials on a colour derived from the slug (the seed has no logos)."""
-    letters = "".join(ch for ch in framework.name if ch.isalnum())
+@lru_cache(maxsize=4096)
+def _monogram(name: str, slug: str, size: str) -> str:
+    letters = "".join(ch for ch in name if ch.isalnum())
     initials = (letters[:1].upper() + letters[1:2].lower()) if letters else "?"
-    colour = int(hashlib.sha1(framework.slug.encode()).hexdigest(), 16) % MONOGRAM_COLOURS
-    return {"initials": initials, "colour": colour, "size": size}
+    colour = int(hashlib.sha1(slug.encode()).hexdigest(), 16) % MONOGRAM_COLOURS
+    return format_html(
+        '<span class="monogram monogram-{} monogram-c{}" aria-hidden="true">{}</span>',
+        size,
+        colour,
+        initials,
+    )
+
+
+@register.simple_tag
+def monogram(framework, size="md"):
+    """Initials on a colour derived from the slug (the seed has no logos). Built in Python and
+    remembered: one per row of every ranking, so no template of its own."""
+    return _monogram(framework.name, framework.slug, size)
 
 
 @register.filter
@@ -28,3 +44,51 @@ def page_url(context, number, param="page"):
     query = context["request"].GET.copy()
     query[param] = number
     return f"?{query.urlencode()}"
+
+
+@register.filter
+def localized(obj, name):
+    """A framework's or tag's text `name` in the visitor's language (see Bilingual.text_for)."""
+    return obj.text_for(name)
+
+
+@register.inclusion_tag("catalog/_seed_text.html")
+def seed_text(framework, name):
+    """The article's strengths or drawbacks: as written for Chinese readers; for others our
+    translation, marked so, with the article's text one tap away as its source."""
+    return {
+        "text": framework.text_for(name),
+        "source": getattr(framework, name),
+        "translated": framework.is_translated(name),
+        "chinese_reader": is_chinese(),
+    }
+
+
+@register.simple_tag
+def reads_chinese():
+    """Whether the visitor reads the site in Chinese, the article's language."""
+    return is_chinese()
+
+
+@register.simple_tag
+def approval(framework):
+    """The framework's approval with its 95% interval (catalog.ranking.approval)."""
+    return ranking.approval(framework.upvotes, framework.downvotes)
+
+
+@register.filter
+def whole_percent(share):
+    """0.783 -> 78 (a share shown as a whole percentage)."""
+    return round((share or 0) * 100)
+
+
+@register.simple_tag
+def statistical_ties(frameworks, sort=None):
+    """Ids of the frameworks on this page that are a statistical tie with the one above them,
+    when the list is ordered by votes (the default sort)."""
+    if sort in FrameworkQuerySet.SORTS and sort != FrameworkQuerySet.DEFAULT_SORT:
+        return set()
+    frameworks = list(frameworks)
+    approvals = [ranking.approval(f.upvotes, f.downvotes) for f in frameworks]
+    flags = ranking.ties_with_previous(approvals)
+    return {framework.pk for framework, tied in zip(frameworks, flags, strict=True) if tied}

@@ -35,7 +35,6 @@ def test_search_filter_by_tag_and_open_a_framework(page, seeded):
 def test_language_switcher_changes_the_interface(page, seeded):
     page.goto("/")
     expect(page.locator("nav.site-nav")).to_contain_text("Ranking")
-    page.select_option("#language-select", "zh-hans")
-    page.locator("form.language-form button[type=submit]").click()
+    page.locator(".language-switch a[lang=zh-hans]").click()
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(page.locator("nav.site-nav")).to_contain_text("排行")

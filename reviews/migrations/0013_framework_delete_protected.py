@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("catalog", "0001_initial"),
-        ("reviews", "0005_report_one_open_per_user"),
+        ("reviews", "0012_trigram_search_indexes"),
     ]
 
     operations = [
@@ -15,6 +15,7 @@ class Migration(migrations.Migration):
             model_name="moderationaction",
             name="framework",
             field=models.ForeignKey(
+                null=True,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="moderation_actions",
                 to="catalog.framework",

@@ -1,0 +1,33 @@
+-- Vote POSTs as htmx sends them: each wrk thread is one logged-in voter (its own session),
+-- voting up (70 %) or down on random frameworks. Arguments: CSRF secret, session keys, slugs
+-- (comma-separated).
+local threads = 0
+
+function setup(thread)
+  threads = threads + 1
+  thread:set("voter", threads)
+end
+
+local function split(text)
+  local items = {}
+  for item in string.gmatch(text, "[^,]+") do items[#items + 1] = item end
+  return items
+end
+
+function init(args)
+  local csrf = args[1]
+  local sessions = split(args[2])
+  slugs = split(args[3])
+  math.randomseed(voter * 7919 + os.time())
+  wrk.headers["Cookie"] = "sessionid=" .. sessions[(voter - 1) % #sessions + 1] .. "; csrftoken=" .. csrf
+  wrk.headers["HX-Request"] = "true"
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+  body_up = "value=up&csrfmiddlewaretoken=" .. csrf
+  body_down = "value=down&csrfmiddlewaretoken=" .. csrf
+end
+
+request = function()
+  local slug = slugs[math.random(#slugs)]
+  local body = math.random() < 0.7 and body_up or body_down
+  return wrk.format("POST", "/frameworks/" .. slug .. "/vote/", nil, body)
+end

@@ -1,0 +1,50 @@
+"""`manage.py make_bench_data`: the benchmark's dataset in bulk, counters computed once and true."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from catalog.models import Framework
+from reviews.counters import counter_drift
+from reviews.models import HelpfulVote, Review, Vote
+
+pytestmark = pytest.mark.django_db
+
+SIZES = ["--frameworks=50", "--votes=400", "--reviews=60", "--users=20", "--helpful=90"]
+
+
+def build(*args):
+    out = io.StringIO()
+    call_command("make_bench_data", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_builds_the_asked_sizes_on_top_of_the_seed_with_true_counters(seeded):
+    out = build(*SIZES)
+
+    assert "all counters match the rows" in out
+    assert Framework.objects.count() == 50
+    assert get_user_model().objects.count() == 20
+    assert (Vote.objects.count(), Review.objects.count()) == (400, 60)
+    assert HelpfulVote.objects.count() == 90
+    generated = Framework.objects.filter(slug__startswith="bench-")
+    assert all(framework.tags.count() == 3 for framework in generated)
+    assert counter_drift() == []
+    django = Framework.objects.get(slug="django")
+    assert django.upvotes + django.downvotes == Vote.objects.filter(framework=django).count() > 0
+
+
+def test_running_it_again_does_nothing(seeded):
+    build(*SIZES)
+
+    assert "nothing to do" in build(*SIZES)
+    assert Vote.objects.count() == 400
+
+
+def test_it_refuses_a_database_with_another_dataset(seeded):
+    build(*SIZES)
+
+    with pytest.raises(CommandError, match="another benchmark dataset"):
+        build("--frameworks=60", "--votes=400", "--reviews=60", "--users=20")

@@ -1,0 +1,219 @@
+"""The page cache (config/pagecache.py): anonymous pages from the cache, nothing personal in them,
+and every vote, review, moderation or catalog edit visible on the next request."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from config import pagecache
+from reviews import services
+from reviews.models import Vote
+from tests.factories import CountedReviewFactory, CuratorFactory, FrameworkFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)  # on_commit bumps run for real
+
+PAGES = ["/", "/?sort=rating", "/tags/", "/frameworks/flask/", "/compare/?f=flask&f=bottle"]
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+
+
+@pytest.fixture
+def catalog():
+    flask = FrameworkFactory(name="Flask", slug="flask", tags=["micro"])
+    FrameworkFactory(name="Bottle", slug="bottle", tags=["micro"])
+    return flask
+
+
+def anonymous():
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_anonymous_pages_carry_no_csrf_token_and_set_no_cookie(catalog, path):
+    response = anonymous().get(path)
+
+    assert response.status_code == 200
+    assert "csrfmiddlewaretoken" not in response.text
+    assert not response.cookies
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_anonymous_pages_are_served_again_without_a_query(catalog, path, django_assert_num_queries):
+    first = anonymous().get(path)
+
+    with django_assert_num_queries(0):
+        again = anonymous().get(path)
+
+    assert again.status_code == 200
+    assert again.content == first.content
+    vary = {value.strip() for value in again["Vary"].split(",")}
+    assert (
+        vary
+        == {value.strip() for value in first["Vary"].split(",")}
+        == {
+            "Accept-Language",
+            "Cookie",
+        }
+    )  # as for caches downstream
+
+
+def test_the_session_is_never_loaded_for_anonymous_visitors(catalog, django_assert_max_num_queries):
+    with django_assert_max_num_queries(20) as captured:
+        anonymous().get("/frameworks/flask/")
+
+    assert not [q for q in captured.captured_queries if "django_session" in q["sql"]]
+
+
+def test_a_vote_shows_on_the_next_request(catalog):
+    before = anonymous().get("/frameworks/flask/").text
+    assert 'data-role="upvotes">0<' in before
+
+    services.vote_cast(user=UserFactory(), framework=catalog, value=Vote.UP)
+
+    assert 'data-role="upvotes">1<' in anonymous().get("/frameworks/flask/").text
+
+
+def test_a_review_and_its_moderation_show_on_the_next_request(catalog):
+    anonymous().get("/frameworks/flask/")
+    review = CountedReviewFactory(
+        user=UserFactory(), framework=catalog, rating=5, title="Cached or not", body="Fine."
+    )
+    assert "Cached or not" in anonymous().get("/frameworks/flask/").text
+
+    services.review_hide(review=review, curator=CuratorFactory(), reason="spam")
+
+    assert "Cached or not" not in anonymous().get("/frameworks/flask/").text
+
+
+def test_a_catalog_edit_shows_on_the_next_request(catalog):
+    anonymous().get("/")
+    catalog.name = "Flask Renamed"
+    catalog.save()
+
+    assert "Flask Renamed" in anonymous().get("/").text
+
+
+def test_a_tag_change_shows_on_the_next_request(catalog):
+    anonymous().get("/frameworks/flask/")
+
+    catalog.tags.add("wsgi-friendly")
+
+    assert "wsgi-friendly" in anonymous().get("/frameworks/flask/").text
+
+
+def test_the_language_is_part_of_the_key(catalog):
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get("/").text
+    chinese = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get("/").text
+    cookie = Client(HTTP_ACCEPT_LANGUAGE="en")
+    cookie.cookies["django_language"] = "zh-hans"
+
+    assert '<html lang="en">' in english
+    assert '<html lang="zh-hans">' in chinese
+    assert '<html lang="zh-hans">' in cookie.get("/").text
+
+
+def test_the_query_is_part_of_the_key(catalog):
+    assert anonymous().get("/?q=flask").text != anonymous().get("/?q=bottle").text
+
+
+def test_logged_in_visitors_are_neither_served_nor_stored(catalog):
+    user = UserFactory(username="alice")
+    anonymous().get("/")  # an anonymous copy in the cache
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+
+    mine = client.get("/")
+
+    assert "alice" in mine.text
+    assert "csrfmiddlewaretoken" in mine.text
+    assert "alice" not in anonymous().get("/").text
+
+
+def test_a_pending_message_bypasses_the_cache(catalog, django_assert_max_num_queries):
+    anonymous().get("/")
+    client = anonymous()
+    client.cookies["messages"] = "pending"
+
+    with django_assert_max_num_queries(20) as captured:
+        client.get("/")
+
+    assert captured.captured_queries  # rendered afresh, not answered from the cache
+
+
+def test_the_version_is_shared_through_the_cache(catalog):
+    version = pagecache.current_version()
+
+    pagecache.bump()
+
+    assert pagecache.current_version() != version
+    assert cache.get(pagecache.VERSION_KEY) == pagecache.current_version()
+
+
+def test_the_page_cache_can_be_turned_off(catalog, settings, django_assert_max_num_queries):
+    settings.PAGE_CACHE_SECONDS = 0
+    anonymous().get("/")
+
+    with django_assert_max_num_queries(20) as captured:
+        anonymous().get("/")
+
+    assert captured.captured_queries
+
+
+def test_the_sitemap_is_cached(catalog, django_assert_num_queries):
+    anonymous().get("/sitemap.xml")
+
+    with django_assert_num_queries(0):
+        assert anonymous().get("/sitemap.xml").status_code == 200
+
+
+# The language switch: plain links
+
+
+def test_the_language_switch_is_links_not_a_form(catalog):
+    page = anonymous().get("/tags/").text
+
+    assert 'href="/lang/zh-hans/?next=/tags/"' in page
+    assert 'href="/lang/en/?next=/tags/"' in page
+    assert "/i18n/setlang/" not in page
+
+
+def test_the_language_link_sets_the_cookie_and_goes_back(catalog, settings):
+    client = anonymous()
+
+    response = client.get("/lang/zh-hans/", {"next": "/tags/"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/tags/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
+    assert '<html lang="zh-hans">' in client.get("/tags/").text
+
+
+def test_the_language_link_refuses_another_site_and_unknown_languages(catalog):
+    client = anonymous()
+
+    assert client.get("/lang/en/", {"next": "https://evil.example/"})["Location"] == "/"
+    assert client.get("/lang/xx/").status_code == 404
+
+
+# Anonymous vote and helpful buttons are links to log in
+
+
+def test_anonymous_vote_buttons_lead_to_login_and_back(catalog):
+    page = anonymous().get("/?sort=name").text
+
+    assert 'class="vote-button vote-up" rel="nofollow" href="/accounts/login/?next=' in page
+    assert "sort%253Dname" in page  # back to this very page after the vote
+
+
+def test_anonymous_helpful_buttons_lead_to_login(catalog):
+    review = CountedReviewFactory(
+        user=UserFactory(), framework=catalog, rating=4, title="Good", body="Good."
+    )
+
+    page = anonymous().get("/frameworks/flask/").text
+
+    assert f'href="/accounts/login/?next=/frameworks/flask/%23review-{review.pk}"' in page

@@ -1,0 +1,86 @@
+"""Every page runs a fixed number of queries: the same with 37 frameworks and a handful of rows as
+with 500 frameworks, many votes, reviews and helpful marks (anonymous and logged in)."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import Framework, FrameworkQuerySet
+from reviews import services
+from reviews.models import Vote
+from tests.factories import CountedReviewFactory, UserFactory, bulk_frameworks
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/",
+    *(f"/?sort={sort}" for sort in FrameworkQuerySet.SORTS),
+    "/?page=2",
+    "/?tag=async&q=a&hide=unmaintained",
+    "/tags/",
+    "/tags/async/",
+    "/frameworks/django/",
+    "/frameworks/django/?rsort=newest&rpage=2",
+    "/frameworks/django/?rsort=lowest",
+    "/compare/?f=django&f=flask&f=fastapi",
+    "/compare/?q=a",
+    "/about/ranking/",
+    "/moderation/",
+    "/users/writer/",
+    "/sitemap.xml",
+    "/feeds/reviews/",
+    "/frameworks/django/feed/",
+    "/api/frameworks/",
+    "/api/frameworks/?sort=rating",
+    "/api/frameworks/django/",
+    "/api/tags/",
+]
+MAX_QUERIES = 20
+
+
+def grow(writer, start: int) -> None:
+    """More of everything: frameworks, voters, reviews (some on Django), helpful marks."""
+    bulk_frameworks(230, start=start)
+    django = Framework.objects.get(slug="django")
+    for framework in Framework.objects.filter(seed_rank__lte=15):
+        for _ in range(3):
+            services.vote_cast(user=UserFactory(), framework=framework, value=Vote.UP)
+    for _ in range(12):
+        review = CountedReviewFactory(
+            user=UserFactory(), framework=django, rating=4, title="More", body="More."
+        )
+        services.helpful_toggle(user=writer, review=review)
+
+
+@pytest.fixture
+def writer(seeded):
+    writer = UserFactory(username="writer")
+    django = Framework.objects.get(slug="django")
+    CountedReviewFactory(user=writer, framework=django, rating=5, title="Mine", body="Mine.")
+    return writer
+
+
+def counts(client) -> list[int]:
+    found = []
+    for path in PAGES:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200, path
+        found.append(len(captured))
+    return found
+
+
+@pytest.mark.parametrize("logged_in", [False, True], ids=["anonymous", "logged-in"])
+def test_no_page_runs_more_queries_at_a_larger_size(writer, logged_in):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    if logged_in:
+        client.force_login(UserFactory(username="reader"))
+    small = counts(client)
+
+    grow(writer, start=2000)
+    grow(writer, start=3000)
+    large = counts(client)
+
+    assert dict(zip(PAGES, large, strict=True)) == dict(zip(PAGES, small, strict=True))
+    assert max(large) <= MAX_QUERIES
