@@ -445,12 +445,13 @@ admin.site.unregister(get_user_model())
 class AccountAdmin(UserAdmin):
     """Users: deleting one (single or bulk) goes through reviews.services.account_delete."""
 
-    SERVICE_ROWS = (Vote, HelpfulVote, Report, Review)
+    SERVICE_ROWS = (Vote, HelpfulVote, Report, Review, Standing)
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        # Votes, helpful marks and reports are read-only in the admin (only the services write
-        # them); whoever may delete the account may take them with it, through the service.
+        # Votes, helpful marks, reports and standings are read-only in the admin (only the
+        # services write them); whoever may delete the account may take them with it, through
+        # the service.
         if self.has_delete_permission(request):
             service_rows = {str(model._meta.verbose_name) for model in self.SERVICE_ROWS}
             perms_needed = {name for name in perms_needed if str(name) not in service_rows}

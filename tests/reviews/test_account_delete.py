@@ -2,15 +2,19 @@
 reports with the counters in the same transaction: `recount --check` is clean after each."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
+from catalog.aspects import ASPECT_KEYS, count_field, sum_field
 from catalog.models import Framework
+from config import pagecache
 from reviews import services
-from reviews.models import HelpfulVote, ModerationAction, Report, Review, Vote
+from reviews.models import HelpfulVote, ModerationAction, Report, Review, Standing, Vote
 from tests.factories import CountedReviewFactory, CuratorFactory, FrameworkFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +146,41 @@ def test_self_service_needs_a_login_and_a_post(en, db):
     en.force_login(user)
     assert en.put("/accounts/delete/").status_code == 405
     assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_only_counted_votes_move_back_with_the_windows_and_aspects(
+    settings, django_capture_on_commit_callbacks
+):
+    """A held vote never counted, so deleting it moves nothing; a counted one takes its week
+    (trend) and 12-month counters with it, a review its aspect counters; pages are re-rendered."""
+    settings.VOTE_HOLD_DAYS = 3
+    flask = FrameworkFactory(slug="flask")
+    old, new = UserFactory(), UserFactory()
+    User.objects.filter(pk=old.pk).update(date_joined=timezone.now() - timedelta(days=30))
+    old.refresh_from_db()
+    services.vote_cast(user=old, framework=flask, value=Vote.DOWN)
+    services.vote_cast(user=new, framework=flask, value=Vote.UP)
+    assert Vote.objects.get(user=new).counted is False
+    key = ASPECT_KEYS[0]
+    CountedReviewFactory(user=old, framework=flask, rating=3, **{key: 2})
+    flask.refresh_from_db()
+    assert (flask.downvotes, flask.trend, flask.recent_downvotes) == (1, -1, 1)
+    version = pagecache.current_version()
+
+    services.account_delete(user=new)  # held: the counters stay as they are
+    flask.refresh_from_db()
+    assert (flask.upvotes, flask.downvotes, flask.trend, flask.recent_upvotes) == (0, 1, -1, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.account_delete(user=old)
+
+    flask.refresh_from_db()
+    assert (flask.downvotes, flask.trend, flask.recent_downvotes, flask.recent_score) == (
+        0,
+        0,
+        0,
+        0,
+    )
+    assert getattr(flask, count_field(key)) == getattr(flask, sum_field(key)) == 0
+    assert not Standing.objects.filter(user_id__in=[old.pk, new.pk]).exists()
+    assert pagecache.current_version() != version
+    call_command("recount", "--check", stdout=io.StringIO())
