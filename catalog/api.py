@@ -225,6 +225,10 @@ class FrameworkDetailSerializer(FrameworkSerializer):
             "drawbacks_en",
         ]
         read_only_fields = fields
+        # The schema is in English only (the model's help text quotes the article's word).
+        extra_kwargs = {
+            "article_website": {"help_text": "The official site as the article links it."}
+        }
 
     def get_position(self, framework) -> int:
         return Framework.objects.published().position_of(framework)
