@@ -181,7 +181,11 @@ def test_unpublished_framework_is_not_counted_on_the_tag_list(en, seeded):
     FrameworkFactory(name="Secret", tags=["secret-tag"], is_published=False)
     content = en.get("/tags/").content.decode()
     assert "secret-tag" not in content
-    assert re.search(r"not a web framework <span class=\"tag-count\">3</span>", content)
+    assert re.search(
+        r"not a web framework <span class=\"tag-count\">3"
+        r"<span class=\"visually-hidden\"> frameworks</span>",
+        content,
+    )
 
 
 def test_unpublished_framework_does_not_hold_a_place_in_the_ranking(en, unpublished_flask):
@@ -230,7 +234,10 @@ def test_detail_of_a_replaced_framework_links_the_replacement(en, seeded):
 def test_tag_list_shows_every_tag_with_its_count(en, seeded):
     content = en.get("/tags/").content.decode()
     assert 'href="/tags/websocket/"' in content
-    assert re.search(r"WebSocket <span class=\"tag-count\">6</span>", content)
+    assert re.search(
+        r"WebSocket <span class=\"tag-count\">6<span class=\"visually-hidden\"> frameworks</span>",
+        content,
+    )
 
 
 def test_tag_page_lists_its_frameworks_ranked(en, seeded):
