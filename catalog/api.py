@@ -8,6 +8,7 @@ from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, pagination, serializers, viewsets
 
+from catalog.aspects import ASPECT_KEYS
 from catalog.filters import FrameworkFilterSet
 from catalog.models import Framework, tags_in_use
 
@@ -64,6 +65,42 @@ class RatingSerializer(serializers.Serializer):
     )
 
 
+class AspectSerializer(serializers.Serializer):
+    count = serializers.IntegerField(
+        read_only=True, help_text="Published reviews that rated this aspect."
+    )
+    average = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text="Mean of those ratings, 1–5, higher is better; null without ratings.",
+    )
+    shown = serializers.BooleanField(
+        read_only=True,
+        help_text="Whether `count` reaches ASPECT_MIN_REVIEWS, from which the pages show it.",
+    )
+
+
+# What each aspect means, for the schema (the review form asks the same in the visitor's language).
+ASPECT_DOCS = {
+    "documentation": "Documentation: 1 = hard to find answers, 5 = clear and complete.",
+    "learning_curve": "Learning curve, higher is easier: 5 = productive on day one.",
+    "performance": "Performance: 1 = slow under load, 5 = fast.",
+    "ecosystem": "Ecosystem (libraries, answers, jobs): 5 = plenty of everything.",
+    "stability": "Stability across upgrades: 5 = upgrades are painless.",
+    "async_support": "Async support: 1 = none or awkward, 5 = first-class.",
+}
+AspectsSerializer = type(
+    "AspectsSerializer",
+    (serializers.Serializer,),
+    {
+        key: AspectSerializer(
+            source=f"aspect_scores_by_key.{key}", read_only=True, help_text=ASPECT_DOCS[key]
+        )
+        for key in ASPECT_KEYS
+    },
+)
+
+
 class FrameworkSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The framework's HTML page.")
     api_url = serializers.HyperlinkedIdentityField(
@@ -76,6 +113,11 @@ class FrameworkSerializer(serializers.ModelSerializer):
         read_only=True, help_text="Lower bound of the Wilson interval (0–1) for the up-vote share."
     )
     rating = RatingSerializer(source="*", read_only=True)
+    aspects = AspectsSerializer(
+        source="*",
+        read_only=True,
+        help_text="Reviewers' optional ratings of six aspects: average and count of each.",
+    )
     tags = TagSummarySerializer(many=True, read_only=True)
 
     class Meta:
@@ -93,6 +135,7 @@ class FrameworkSerializer(serializers.ModelSerializer):
             "downvotes",
             "score",
             "rating",
+            "aspects",
             "tags",
         ]
         read_only_fields = fields

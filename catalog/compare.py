@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from catalog import ranking
+from catalog import aspects, ranking
 from catalog.models import Framework
 
 MAX_COMPARED = 4
@@ -33,6 +33,11 @@ class Comparison:
     @property
     def names(self) -> list[str]:
         return [framework.name for framework in self.frameworks]
+
+    @property
+    def aspect_rows(self):
+        """One row per aspect: each framework's average and count, the best marked."""
+        return aspects.compared_aspects(self.frameworks)
 
     @property
     def slugs(self) -> list[str]:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from catalog import ranking
+from catalog import aspects, ranking
 
 TRENDING_DAYS = 7
 # reviews.Review.Status.PUBLISHED, spelled out here because catalog does not import reviews.
@@ -134,6 +134,20 @@ class FrameworkQuerySet(models.QuerySet):
             .order_by("-switch_count", *self.TIE_BREAK)
         )
 
+    def switch_sources(self, slugs):
+        """(framework slug, source name) pairs: what these frameworks' published reviewers
+        switched from, the most named source first for each. One query."""
+        rows = (
+            self.filter(
+                reviews_switched_away__framework__slug__in=slugs,
+                reviews_switched_away__status=PUBLISHED_REVIEW,
+            )
+            .values("reviews_switched_away__framework__slug", "name")
+            .annotate(switch_count=Count("reviews_switched_away"))
+            .order_by("-switch_count", "name")
+        )
+        return [(row["reviews_switched_away__framework__slug"], row["name"]) for row in rows]
+
     def moved_on_to(self, framework):
         """Frameworks whose published reviews say they switched from this one (`switch_count`)."""
         return (
@@ -170,6 +184,10 @@ class FrameworkQuerySet(models.QuerySet):
                 | Q(seed_rank=framework.seed_rank, name__lt=framework.name)
             )
         return self.filter(Q(score__gt=framework.score) | same_score | ties)
+
+
+def _aspect_counter(verbose_name):
+    return models.PositiveIntegerField(verbose_name, default=0, editable=False)
 
 
 class Framework(models.Model):
@@ -214,6 +232,21 @@ class Framework(models.Model):
     review_count = models.PositiveIntegerField(_("reviews"), default=0, editable=False)
     rating_sum = models.PositiveIntegerField(_("sum of stars"), default=0, editable=False)
 
+    # Aspect ratings (catalog/aspects.py): the sum and the number of published reviews that
+    # rated each aspect, kept by reviews.services like the star counters.
+    documentation_sum = _aspect_counter(_("documentation: sum"))
+    documentation_count = _aspect_counter(_("documentation: ratings"))
+    learning_curve_sum = _aspect_counter(_("learning curve: sum"))
+    learning_curve_count = _aspect_counter(_("learning curve: ratings"))
+    performance_sum = _aspect_counter(_("performance: sum"))
+    performance_count = _aspect_counter(_("performance: ratings"))
+    ecosystem_sum = _aspect_counter(_("ecosystem: sum"))
+    ecosystem_count = _aspect_counter(_("ecosystem: ratings"))
+    stability_sum = _aspect_counter(_("stability: sum"))
+    stability_count = _aspect_counter(_("stability: ratings"))
+    async_support_sum = _aspect_counter(_("async support: sum"))
+    async_support_count = _aspect_counter(_("async support: ratings"))
+
     objects = FrameworkQuerySet.as_manager()
 
     class Meta:
@@ -245,6 +278,15 @@ class Framework(models.Model):
     @property
     def average_rating(self) -> float | None:
         return ranking.raw_average(self.rating_sum, self.review_count)
+
+    @property
+    def aspect_scores(self) -> list[aspects.AspectScore]:
+        """Average and count per aspect, from the counters."""
+        return aspects.aspect_scores(self)
+
+    @property
+    def aspect_scores_by_key(self) -> dict[str, aspects.AspectScore]:
+        return {score.key: score for score in self.aspect_scores}
 
     @property
     def summary(self) -> str:

@@ -2,12 +2,14 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from taggit.models import Tag
 
+from catalog import guide
 from catalog.models import Framework
 
 STATIC_PAGES = [
     "catalog:ranking",
     "catalog:tag-list",
     "catalog:about-ranking",
+    "catalog:choose",
     "reviews:moderation-log",
 ]
 
@@ -45,4 +47,22 @@ class TagSitemap(Sitemap):
         return reverse("catalog:tag-detail", kwargs={"slug": tag.slug})
 
 
-SITEMAPS = {"pages": StaticSitemap, "frameworks": FrameworkSitemap, "tags": TagSitemap}
+class BestSitemap(Sitemap):
+    """The use-case rankings (`/best/<use-case>/`)."""
+
+    changefreq = "daily"
+    priority = 0.7
+
+    def items(self):
+        return [use_case.slug for use_case in guide.USE_CASES]
+
+    def location(self, slug):
+        return reverse("catalog:best", kwargs={"slug": slug})
+
+
+SITEMAPS = {
+    "pages": StaticSitemap,
+    "best": BestSitemap,
+    "frameworks": FrameworkSitemap,
+    "tags": TagSitemap,
+}

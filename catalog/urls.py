@@ -11,4 +11,6 @@ urlpatterns = [
     path("tags/", views.tag_list, name="tag-list"),
     path("tags/<slug:slug>/", views.tag_detail, name="tag-detail"),
     path("about/ranking/", views.AboutRankingView.as_view(), name="about-ranking"),
+    path("choose/", views.choose, name="choose"),
+    path("best/<slug:slug>/", views.best, name="best"),
 ]

@@ -6,8 +6,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.generic import TemplateView
 from taggit.models import Tag
 
+from catalog import guide
 from catalog.compare import alternatives_to, comparison_of, standing_of
 from catalog.filters import FrameworkFilterSet
+from catalog.forms import GuideForm
 from catalog.models import Framework, tags_in_use
 
 SWITCHES_SHOWN = 10  # frameworks listed under "came here from" and "moved on to"
@@ -57,6 +59,7 @@ def detail(request, slug):
             "alternatives": alternatives_to(framework),
             "came_from": published.came_from(framework)[:SWITCHES_SHOWN],
             "moved_on_to": published.moved_on_to(framework)[:SWITCHES_SHOWN],
+            "placings": guide.placings(guide.load_candidates(), framework.slug),
         },
     )
 
@@ -78,6 +81,33 @@ def tag_detail(request, slug):
 
 class AboutRankingView(TemplateView):
     template_name = "catalog/about_ranking.html"
+    extra_context = {"use_cases": guide.USE_CASES, "weights": guide.WEIGHTS, "guide": guide}
+
+
+def choose(request):
+    """The guide: a few GET questions, and a short list with the reasons for and against."""
+    form = GuideForm(request.GET)
+    fits = []
+    if form.is_bound and form.is_valid():
+        fits = guide.picks(guide.load_candidates(), form.answers())
+    sources = guide.came_from(fits) if fits else {}
+    context = {
+        "form": form,
+        "picks": [(fit, sources.get(fit.slug)) for fit in fits],
+        "compare_query": guide.compare_query(fits),
+        "use_cases": guide.USE_CASES,
+    }
+    return render(request, "catalog/choose.html", context)
+
+
+def best(request, slug):
+    """One use case's ranking: frameworks carrying its tags, weighted by its aspects."""
+    use_case = guide.BY_SLUG.get(slug)
+    if use_case is None:
+        raise Http404("No such use case.")
+    fits = guide.best_for(guide.load_candidates(), use_case)[: guide.BEST_SHOWN]
+    context = {"use_case": use_case, "fits": fits, "use_cases": guide.USE_CASES, "guide": guide}
+    return render(request, "catalog/best.html", context)
 
 
 def compare(request):

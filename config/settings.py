@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.RejectNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -209,6 +210,10 @@ LOGGING = {
 
 # Ranking page size; small enough for phones, large enough to see the leaders at a glance.
 RANKING_PAGE_SIZE = env.int("RANKING_PAGE_SIZE", default=20)
+
+# Aspect ratings (documentation, performance …): how many reviews must rate an aspect before its
+# average is shown, so that one review does not paint a bar.
+ASPECT_MIN_REVIEWS = env.int("ASPECT_MIN_REVIEWS", default=3)
 
 # The read-only API (catalog/api.py): JSON for programs; the browsable pages only while developing.
 # Session authentication only, so a logged-in browser gets the user rate; no password logins here.

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Count, IntegerField, Q, Sum
 from django.db.models.functions import Coalesce
 
-from catalog import ranking
+from catalog import aspects, ranking
 from catalog.models import Framework
 from reviews.models import Review
 
@@ -46,6 +46,24 @@ def true_framework_counters(frameworks=None):
     return counters
 
 
+def true_aspect_counters(frameworks=None):
+    """{pk: {field: value}} of the aspect counters (sum and count per aspect, catalog/aspects.py)
+    for every framework (or these), from published reviews. One query."""
+    frameworks = Framework.objects.all() if frameworks is None else frameworks
+    annotations = {}
+    for key in aspects.ASPECT_KEYS:
+        rated = PUBLISHED & Q(**{f"reviews__{key}__isnull": False})
+        annotations[aspects.sum_field(key)] = Coalesce(
+            Sum(f"reviews__{key}", filter=rated), 0, output_field=IntegerField()
+        )
+        annotations[aspects.count_field(key)] = Count("reviews", filter=rated)
+    rows = frameworks.annotate(**{f"true_{name}": expr for name, expr in annotations.items()})
+    return {
+        row["pk"]: {name: row[f"true_{name}"] for name in annotations}
+        for row in rows.values("pk", *(f"true_{name}" for name in annotations))
+    }
+
+
 def true_review_counters(reviews=None):
     """{pk: {field: value}} for every review (or these), from helpful votes and open reports."""
     reviews = Review.objects.all() if reviews is None else reviews
@@ -76,16 +94,18 @@ def _drift(model, truth, label_field):
 def counter_drift(frameworks=None) -> list[Drift]:
     """Every stored counter (of these frameworks and their reviews) that differs from the rows."""
     reviews = None if frameworks is None else Review.objects.filter(framework__in=frameworks)
-    return _drift(Framework, true_framework_counters(frameworks), "slug") + _drift(
-        Review, true_review_counters(reviews), "title"
+    return (
+        _drift(Framework, true_framework_counters(frameworks), "slug")
+        + _drift(Framework, true_aspect_counters(frameworks), "slug")
+        + _drift(Review, true_review_counters(reviews), "title")
     )
 
 
 @transaction.atomic
-def recount_all(frameworks=None) -> int:
+def recount_all(frameworks=None) -> list[Drift]:
     """Rewrite every drifted counter (of these frameworks and their reviews) from the rows.
 
-    Returns how many rows changed.
+    Returns the drift it found and corrected, computed under the lock.
     """
     frameworks = Framework.objects.all() if frameworks is None else frameworks
     # Lock the counted rows first so no service moves a counter between reading and writing.
@@ -99,4 +119,9 @@ def recount_all(frameworks=None) -> int:
     models = {"Framework": Framework, "Review": Review}
     for (model, pk), values in changes.items():
         models[model].objects.select_for_update().filter(pk=pk).update(**values)
-    return len(changes)
+    return drift
+
+
+def rows_in(drift: list[Drift]) -> int:
+    """How many rows these drifted counters sit on."""
+    return len({(line.model, line.pk) for line in drift})

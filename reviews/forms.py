@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from catalog.aspects import ASPECT_KEYS, ASPECTS
 from catalog.models import Framework
 from reviews.models import Report, Review
+from reviews.text import CleanTextMixin
 
 # Rising, so that the arrow keys move through the radios the way the numbers go.
 STAR_CHOICES = [
@@ -19,7 +21,24 @@ REVIEW_SORT_CHOICES = [
     ("highest", _("Highest rated")),
     ("lowest", _("Lowest rated")),
 ]
+# Aspect ratings rise from 1 to 5, after an explicit "not rated" (a radio cannot be unticked).
+ASPECT_CHOICES = [("", _("Not rated")), *((n, str(n)) for n in range(1, 6))]
 TOO_LONG = _("Too long: at most %(limit_value)d characters (this has %(show_value)d).")
+
+
+def aspect_field(aspect) -> forms.TypedChoiceField:
+    """An optional 1–5 radio group for one aspect."""
+    invalid = _("Choose from 1 to 5, or “Not rated”.")
+    return forms.TypedChoiceField(
+        label=aspect.label,
+        help_text=aspect.help,
+        choices=ASPECT_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": invalid},
+    )
 
 
 class DescribedErrorsMixin:
@@ -33,7 +52,7 @@ class DescribedErrorsMixin:
                 widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
 
 
-class ReviewForm(DescribedErrorsMixin, forms.ModelForm):
+class ReviewForm(CleanTextMixin, DescribedErrorsMixin, forms.ModelForm):
     """One person's review of one framework; saved through reviews.services.review_save."""
 
     rating = forms.TypedChoiceField(
@@ -49,7 +68,16 @@ class ReviewForm(DescribedErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = Review
-        fields = ["rating", "title", "body", "pros", "cons", "version_used", "switched_from"]
+        fields = [
+            "rating",
+            *ASPECT_KEYS,
+            "title",
+            "body",
+            "pros",
+            "cons",
+            "version_used",
+            "switched_from",
+        ]
         widgets = {
             "body": forms.Textarea(attrs={"rows": 10}),
             "pros": forms.Textarea(attrs={"rows": 3}),
@@ -69,15 +97,22 @@ class ReviewForm(DescribedErrorsMixin, forms.ModelForm):
             "version_used": {"max_length": TOO_LONG},
         }
 
+    @property
+    def aspect_fields(self):
+        """The bound aspect fields, in the fixed order, for the template."""
+        return [self[key] for key in ASPECT_KEYS]
+
     def __init__(self, *args, framework: Framework, **kwargs):
         super().__init__(*args, **kwargs)
+        for aspect in ASPECTS:
+            self.fields[aspect.key] = aspect_field(aspect)
         field = self.fields["switched_from"]
         field.queryset = Framework.objects.published().exclude(pk=framework.pk).order_by("name")
         field.empty_label = _("— none —")
         field.error_messages["invalid_choice"] = _("Pick another framework from the list.")
 
 
-class ReportForm(DescribedErrorsMixin, forms.Form):
+class ReportForm(CleanTextMixin, DescribedErrorsMixin, forms.Form):
     """Why a review should be looked at by a curator."""
 
     reason = forms.ChoiceField(

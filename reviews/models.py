@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from catalog.aspects import ASPECT_KEYS, ASPECTS, Aspect
 from catalog.models import Framework
 
 
@@ -63,6 +64,12 @@ class ReviewQuerySet(models.QuerySet):
         return self.order_by(*self.SORTS.get(sort, self.SORTS[self.DEFAULT_SORT]))
 
 
+def _aspect_rating(verbose_name):
+    return models.PositiveSmallIntegerField(
+        verbose_name, null=True, blank=True, choices=[(i, str(i)) for i in range(1, 6)]
+    )
+
+
 class Review(models.Model):
     class Status(models.TextChoices):
         PUBLISHED = "published", _("published")
@@ -91,6 +98,13 @@ class Review(models.Model):
         on_delete=models.SET_NULL,
         related_name="reviews_switched_away",
     )
+    # Optional aspect ratings, 1–5 (catalog/aspects.py); higher is always better.
+    documentation = _aspect_rating(_("documentation"))
+    learning_curve = _aspect_rating(_("learning curve"))
+    performance = _aspect_rating(_("performance"))
+    ecosystem = _aspect_rating(_("ecosystem"))
+    stability = _aspect_rating(_("stability across upgrades"))
+    async_support = _aspect_rating(_("async support"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED
     )
@@ -113,6 +127,14 @@ class Review(models.Model):
                 condition=~Q(switched_from=models.F("framework")),
                 name="review_switched_from_other",
             ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{key}__isnull": True})
+                    | Q(**{f"{key}__gte": 1, f"{key}__lte": 5}),
+                    name=f"review_{key}_1_to_5",
+                )
+                for key in ASPECT_KEYS
+            ),
         ]
         indexes = [
             models.Index(fields=["framework", "status", "-helpful_count"]),
@@ -128,6 +150,11 @@ class Review(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def aspect_ratings(self) -> list[tuple[Aspect, int]]:
+        """The aspects this review rated, with their ratings, in the fixed order."""
+        return [(a, getattr(self, a.key)) for a in ASPECTS if getattr(self, a.key) is not None]
 
 
 class HelpfulVote(models.Model):
@@ -168,7 +195,12 @@ class Report(models.Model):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         constraints = [
-            models.UniqueConstraint(fields=["user", "review"], name="report_one_per_user"),
+            # One open report per person and review; cleared ones do not count.
+            models.UniqueConstraint(
+                fields=["user", "review"],
+                condition=Q(resolved_at__isnull=True),
+                name="report_one_open_per_user",
+            ),
         ]
 
     def __str__(self):

@@ -5,18 +5,25 @@ The framework row is locked (SELECT ... FOR UPDATE) before its counters change; 
 that serialises concurrent writers of one framework, on SQLite the write transaction does.
 """
 
+import copy
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from catalog import ranking
+from catalog import aspects, ranking
 from catalog.models import Framework
 from reviews.markup import render_markdown
 from reviews.models import HelpfulVote, ModerationAction, Report, Review, Vote
+from reviews.text import clean_text
 
 
 class NotAllowed(Exception):
-    """The user may not do this to this object (e.g. mark their own review helpful)."""
+    """The user may not do this to this object (e.g. mark their own review helpful).
+
+    Its message is translated and says why, for the page.
+    """
 
 
 def _locked_framework(framework: Framework) -> Framework:
@@ -54,11 +61,40 @@ def vote_cast(*, user, framework: Framework, value: int | None) -> Framework:
     return framework
 
 
-def _move_review_counters(framework: Framework, *, count: int, stars: int) -> None:
-    if count or stars:
-        Framework.objects.filter(pk=framework.pk).update(
-            review_count=F("review_count") + count, rating_sum=F("rating_sum") + stars
-        )
+def review_contribution(review: Review | None) -> dict[str, int]:
+    """What a review adds to its framework's counters: stars and each aspect it rated.
+
+    Nothing for a hidden review (or none at all).
+    """
+    if review is None or not review.is_published:
+        return {}
+    counts = {"review_count": 1, "rating_sum": review.rating}
+    for key in aspects.ASPECT_KEYS:
+        value = getattr(review, key)
+        if value is not None:
+            counts[aspects.sum_field(key)] = value
+            counts[aspects.count_field(key)] = 1
+    return counts
+
+
+def move_review_counters(
+    *, framework_id: int, removed: Review | None = None, added: Review | None = None
+) -> None:
+    """Take one review's contribution off its framework's counters and put another's on, with F().
+
+    The one place that moves review counters (stars and aspects): creating, editing, deleting,
+    hiding and restoring a review, and deleting an account, all call it inside their transaction
+    after locking the framework row. `removed` is the review as it was counted, `added` as it is
+    now; a hidden review counts nothing.
+    """
+    before, after = review_contribution(removed), review_contribution(added)
+    moves = {
+        field: F(field) + after.get(field, 0) - before.get(field, 0)
+        for field in before.keys() | after.keys()
+        if after.get(field, 0) != before.get(field, 0)
+    }
+    if moves:
+        Framework.objects.filter(pk=framework_id).update(**moves)
 
 
 @transaction.atomic
@@ -73,18 +109,23 @@ def review_save(
     cons: str = "",
     version_used: str = "",
     switched_from: Framework | None = None,
+    **aspect_ratings: int | None,
 ) -> Review:
-    """Create the user's review of the framework or edit it in place; counters follow."""
+    """Create the user's review of the framework or edit it in place; counters follow.
+
+    Aspect ratings are keyword arguments named by catalog.aspects.ASPECT_KEYS, each 1–5 or None;
+    an aspect left out is cleared.
+    """
+    unknown = aspect_ratings.keys() - set(aspects.ASPECT_KEYS)
+    if unknown:
+        raise TypeError(f"unknown aspects: {sorted(unknown)}")
     framework = _locked_framework(framework)
     review = Review.objects.select_for_update().filter(user=user, framework=framework).first()
-    was_counted = review is not None and review.is_published
-    old_rating = review.rating if was_counted else 0
+    counted = copy.copy(review)  # as the counters hold it now
     if review is None:
         review = Review(user=user, framework=framework)
-    # PostgreSQL refuses NUL characters in text; the form rejects them, callers may not.
-    title, body, pros, cons, version_used = (
-        text.replace("\x00", "") for text in (title, body, pros, cons, version_used)
-    )
+    # Callers other than the form (scripts, the shell) may pass what XML and HTML forbid.
+    title, body, pros, cons, version_used = map(clean_text, (title, body, pros, cons, version_used))
     review.rating = rating
     review.title = title
     review.body = body
@@ -93,9 +134,10 @@ def review_save(
     review.cons = cons
     review.version_used = version_used
     review.switched_from = switched_from
+    for key in aspects.ASPECT_KEYS:
+        setattr(review, key, aspect_ratings.get(key))
     review.save()
-    if review.is_published:
-        _move_review_counters(framework, count=0 if was_counted else 1, stars=rating - old_rating)
+    move_review_counters(framework_id=framework.pk, removed=counted, added=review)
     return review
 
 
@@ -104,8 +146,7 @@ def review_delete(*, review: Review) -> None:
     """Delete a review (its helpful votes and reports go with it); counters follow."""
     framework = _locked_framework(review.framework)
     review = Review.objects.select_for_update().get(pk=review.pk)
-    if review.is_published:
-        _move_review_counters(framework, count=-1, stars=-review.rating)
+    move_review_counters(framework_id=framework.pk, removed=review)
     review.delete()
 
 
@@ -116,16 +157,16 @@ def _moderate(*, review: Review, curator, reason: str, action: str) -> bool:
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.is_published == publish:
         return False
+    counted = copy.copy(review)
     review.status = Review.Status.PUBLISHED if publish else Review.Status.HIDDEN
     review.save(update_fields=["status", "updated_at"])
-    sign = 1 if publish else -1
-    _move_review_counters(framework, count=sign, stars=sign * review.rating)
+    move_review_counters(framework_id=framework.pk, removed=counted, added=review)
     ModerationAction.objects.create(
         review=review,
         framework=framework,
         review_title=review.title,
         action=action,
-        reason=reason,
+        reason=clean_text(reason),
         curator=curator,
     )
     return True
@@ -153,11 +194,14 @@ def helpful_toggle(*, user, review: Review) -> tuple[Review, bool]:
 
     Returns (the review, counted; whether the user's mark is now on it).
     """
-    # The review row stays locked to the end, so its count can be moved in Python.
-    review = Review.objects.select_for_update().get(pk=review.pk)
+    # The review row stays locked to the end, so its count can be moved in Python; whether it
+    # is still published is checked under that lock (a curator may have just hidden it).
+    review = Review.objects.select_for_update(of=("self",)).published().filter(pk=review.pk).first()
+    if review is None:
+        raise NotAllowed(_("This review is no longer published."))
     if review.user_id == user.pk:
-        raise NotAllowed("You cannot mark your own review helpful.")
-    deleted, _ = HelpfulVote.objects.filter(user=user, review=review).delete()
+        raise NotAllowed(_("You cannot mark your own review helpful."))
+    deleted, _rows = HelpfulVote.objects.filter(user=user, review=review).delete()
     if not deleted:
         HelpfulVote.objects.create(user=user, review=review)
     review.helpful_count += -1 if deleted else 1
@@ -167,14 +211,19 @@ def helpful_toggle(*, user, review: Review) -> tuple[Review, bool]:
 
 @transaction.atomic
 def report_create(*, user, review: Review, reason: str, detail: str = "") -> tuple[Report, bool]:
-    """File the user's report on a review, once; returns (report, created)."""
+    """File the user's report on a review: one open report each; returns (report, created).
+
+    A report that curators cleared does not count: the same person may report again.
+    """
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.user_id == user.pk:
-        raise NotAllowed("You cannot report your own review.")
-    report = Report.objects.filter(user=user, review=review).first()
+        raise NotAllowed(_("You cannot report your own review."))
+    report = Report.objects.filter(user=user, review=review, resolved_at__isnull=True).first()
     if report is not None:
         return report, False
-    report = Report.objects.create(user=user, review=review, reason=reason, detail=detail)
+    report = Report.objects.create(
+        user=user, review=review, reason=reason, detail=clean_text(detail)
+    )
     Review.objects.filter(pk=review.pk).update(report_count=F("report_count") + 1)
     return report, True
 

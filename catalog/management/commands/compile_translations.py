@@ -47,5 +47,7 @@ class Command(BaseCommand):
                 entry.msgstr = entry.msgid
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
-            entry.previous_msgid = None
+            # A fuzzy plural also carries its previous msgid_plural: left alone, it is written out
+            # without its previous msgid, which msgmerge then refuses as a syntax error.
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         catalog.save()
