@@ -169,7 +169,7 @@ def test_migration_cleans_rows_stored_before(client, flask):
     ModerationAction.objects.create(
         review=review, framework=flask, review_title=stored("t"), action="hide", reason="r\x0c"
     )
-    migration = importlib.import_module("reviews.migrations.0003_clean_stored_text")
+    migration = importlib.import_module("reviews.migrations.0004_clean_stored_text")
     migration.clean_stored_text(apps, None)
     review.refresh_from_db()
     author.refresh_from_db()
