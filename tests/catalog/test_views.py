@@ -367,6 +367,8 @@ PUBLIC_PAGES = [
     "/users/reader/",
     "/accounts/login/",
     "/accounts/signup/",
+    "/choose/?build=api&needs_async=yes&priority=performance",
+    "/best/rest-apis/",
 ]
 
 
@@ -449,6 +451,8 @@ def test_visitors_never_download_htmx(en, voted_and_reviewed, url):
         ("/tags/", False),
         ("/about/ranking/", False),
         ("/users/reader/", False),
+        ("/choose/", False),
+        ("/best/rest-apis/", False),
     ],
 )
 def test_htmx_loads_only_on_pages_that_update_in_place(logged_in, seeded, url, updates_in_place):
