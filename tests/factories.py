@@ -119,7 +119,7 @@ def bulk_frameworks(count: int, *, start: int = 1000, tags=("bulk", "extra")) ->
     )
     if not frameworks[0].pk:  # backends that do not return ids from bulk_create
         frameworks = list(Framework.objects.filter(slug__startswith="bulk-"))
-    tag_rows = [Tag.objects.get_or_create(name=name, slug=name)[0] for name in tags]
+    tag_rows = [Tag.objects.get_or_create(slug=name, defaults={"name": name})[0] for name in tags]
     TaggedFramework.objects.bulk_create(
         TaggedFramework(tag=tag, content_object=framework)
         for framework in frameworks
