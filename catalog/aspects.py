@@ -4,7 +4,7 @@ Each aspect is an optional 1–5 field on a review (named by its key) and two co
 framework (`<key>_sum`, `<key>_count`), kept by reviews.services like the star counters.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.functional import Promise
@@ -102,17 +102,3 @@ def aspect_scores(framework) -> list[AspectScore]:
     """Every aspect of the framework, in the fixed order."""
     minimum = min_reviews()
     return [aspect_score(framework, key, minimum) for key in ASPECT_KEYS]
-
-
-def compared_aspects(frameworks) -> list[tuple[Aspect, list[AspectScore]]]:
-    """One row per aspect for frameworks side by side; the best shown average(s) marked."""
-    minimum = min_reviews()
-    rows = []
-    for aspect in ASPECTS:
-        scores = [aspect_score(framework, aspect.key, minimum) for framework in frameworks]
-        shown = [round(s.average, 1) for s in scores if s.shown]
-        # "best" only means something against at least one other shown average
-        best = max(shown) if len(shown) > 1 else None
-        marked = [replace(s, is_best=s.shown and round(s.average, 1) == best) for s in scores]
-        rows.append((aspect, marked))
-    return rows

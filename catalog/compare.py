@@ -2,7 +2,7 @@
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from catalog import aspects, ranking
@@ -23,7 +23,8 @@ class Comparison:
     unknown: list[str] = field(default_factory=list)  # not a published framework's slug
     left_out: list[Framework] = field(default_factory=list)  # found, beyond the fourth
     shared_tag_ids: set[int] = field(default_factory=set)  # on two or more of the frameworks
-    # {"rank" | "votes" | "rating": ids of the frameworks best at it}, when they differ
+    # {"rank" | "votes" | "rating" | an aspect key: ids of the frameworks best at it}, when
+    # they differ
     best: dict[str, set[int]] = field(default_factory=dict)
 
     @property
@@ -35,9 +36,17 @@ class Comparison:
         return [framework.name for framework in self.frameworks]
 
     @property
-    def aspect_rows(self):
+    def aspect_rows(self) -> list[tuple[aspects.Aspect, list[aspects.AspectScore]]]:
         """One row per aspect: each framework's average and count, the best marked."""
-        return aspects.compared_aspects(self.frameworks)
+        rows = []
+        for aspect in aspects.ASPECTS:
+            best = self.best.get(aspect.key, set())
+            scores = [
+                replace(aspects.aspect_score(framework, aspect.key), is_best=framework.pk in best)
+                for framework in self.frameworks
+            ]
+            rows.append((aspect, scores))
+        return rows
 
     @property
     def slugs(self) -> list[str]:
@@ -84,12 +93,22 @@ def comparison_of(asked: list[str]) -> Comparison:
     return comparison
 
 
+def _shown_aspect(key: str):
+    def measure(framework):
+        score = aspects.aspect_score(framework, key)
+        return round(score.average, 1) if score.shown else None
+
+    return measure
+
+
 def _best_of(frameworks: list[Framework]) -> dict[str, set[int]]:
     """Which frameworks lead each compared measure; none when they are all level."""
     measures = {
         "rank": lambda f: -f.position,
         "votes": lambda f: f.score,  # what the ranking orders by
         "rating": lambda f: f.bayes_rating if f.review_count else None,  # what "best reviewed" uses
+        # an aspect's average as shown (one decimal), once enough reviews rated it
+        **{key: _shown_aspect(key) for key in aspects.ASPECT_KEYS},
     }
     best = {}
     for name, measure in measures.items():

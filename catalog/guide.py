@@ -13,8 +13,16 @@ from urllib.parse import urlencode
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from catalog.aspects import ASPECT_KEYS, BY_KEY, Aspect, aspect_score, min_reviews
-from catalog.models import Framework
+from catalog.aspects import (
+    ASPECT_KEYS,
+    BY_KEY,
+    COUNTER_FIELDS,
+    Aspect,
+    count_field,
+    min_reviews,
+    sum_field,
+)
+from catalog.models import Framework, TaggedFramework, is_chinese, pick_language
 
 # What a need looks for in a framework's tags (slugs, as taggit makes them from the names).
 NEEDS: dict[str, frozenset[str]] = {
@@ -50,6 +58,7 @@ FULL_MATCH = 2  # tags of a use case that make a full match
 NEUTRAL = 0.5  # an aspect with too few ratings counts as middling, neither good nor bad
 GOOD_AVERAGE = 4.0  # an aspect average shown as a reason for
 WEAK_AVERAGE = 2.5  # an aspect average shown as a reason against
+EASE_ASPECTS = ("learning_curve", "documentation")  # what a team new to web work needs
 EXPERIENCE_WEIGHT = {"new": 1.0, "some": 0.5, "expert": 0.0}
 MIN_PICKS, MAX_PICKS = 3, 4  # four: all picks fit on one compare page
 BEST_SHOWN = 10
@@ -192,14 +201,26 @@ class Fit:
     points: float
     matched: tuple[str, ...] = ()  # names of the tags that matched a need
     against: tuple[str, ...] = ()  # names of the tags that speak against the use case
-    strong: tuple[AspectFigure, ...] = ()
-    weak: tuple[AspectFigure, ...] = ()
     lacks_async: bool = False
     parts: dict[str, float] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
         return self.candidate.slug
+
+    def _figures(self) -> list[AspectFigure]:
+        aspects = self.candidate.aspects
+        return [AspectFigure(BY_KEY[key], *aspects[key]) for key in ASPECT_KEYS if key in aspects]
+
+    @property
+    def strong(self) -> list[AspectFigure]:
+        """Aspects reviewers rate well (a reason for it)."""
+        return [f for f in self._figures() if f.average >= GOOD_AVERAGE]
+
+    @property
+    def weak(self) -> list[AspectFigure]:
+        """Aspects reviewers rate poorly (a reason against it)."""
+        return [f for f in self._figures() if f.average <= WEAK_AVERAGE]
 
 
 def _normalised(candidate: Candidate, key: str) -> float:
@@ -209,9 +230,10 @@ def _normalised(candidate: Candidate, key: str) -> float:
     return (candidate.aspects[key][0] - 1) / 4
 
 
-def _mean_aspects(candidate: Candidate, keys: Iterable[str]) -> float:
-    keys = list(keys)
-    return sum(_normalised(candidate, key) for key in keys) / len(keys) if keys else NEUTRAL
+def _mean_aspects(candidate: Candidate, keys: tuple[str, ...]) -> float:
+    if not candidate.aspects or not keys:
+        return NEUTRAL
+    return sum(_normalised(candidate, key) for key in keys) / len(keys)
 
 
 def _matching(candidate: Candidate, need: str | None) -> list[str]:
@@ -248,31 +270,19 @@ def fit(candidate: Candidate, answers: Answers, *, place: int, total: int) -> Fi
         _label, need, keys = PRIORITIES[answers.priority]
         found = _matching(candidate, need)
         matched += found
-        aspect_part = max(
-            (_normalised(candidate, k) for k in keys if k in candidate.aspects), default=0
-        )
-        parts["priority"] = WEIGHTS["priority"] * max(1.0 if found else 0.0, aspect_part)
+        by_tag = 1.0 if found else 0.0
+        parts["priority"] = WEIGHTS["priority"] * max(by_tag, _mean_aspects(candidate, keys))
     experience = EXPERIENCE_WEIGHT.get(answers.experience, EXPERIENCE_WEIGHT["some"])
-    parts["experience"] = (
-        WEIGHTS["experience"]
-        * experience
-        * _mean_aspects(candidate, ("learning_curve", "documentation"))
-    )
+    ease = _mean_aspects(candidate, EASE_ASPECTS)
+    parts["experience"] = WEIGHTS["experience"] * experience * ease
     parts["standing"] = WEIGHTS["standing"] * (1 - (place - 1) / max(total, 1))
     if candidate.is_outdated:
         parts["outdated"] = -WEIGHTS["outdated"]
-    figures = [
-        AspectFigure(BY_KEY[key], *candidate.aspects[key])
-        for key in ASPECT_KEYS
-        if key in candidate.aspects
-    ]
     return Fit(
         candidate=candidate,
         points=round(sum(parts.values()), 6),
         matched=tuple(candidate.tags[slug] for slug in dict.fromkeys(matched)),
         against=tuple(candidate.tags[slug] for slug in against),
-        strong=tuple(f for f in figures if f.average >= GOOD_AVERAGE),
-        weak=tuple(f for f in figures if f.average <= WEAK_AVERAGE),
         lacks_async=lacks_async,
         parts=parts,
     )
@@ -287,10 +297,20 @@ def eligible(candidates: Iterable[Candidate], answers: Answers) -> list[Candidat
     ]
 
 
-def ranked_fits(candidates: list[Candidate], answers: Answers) -> list[Fit]:
-    """Every eligible framework's fit, best first (ties: the community ranking)."""
+def ranked_fits(
+    candidates: list[Candidate], answers: Answers, *, scope: str | None = None
+) -> list[Fit]:
+    """Every eligible framework's fit, best first (ties: the community ranking).
+
+    With a `scope` (a key of NEEDS), only frameworks carrying one of its tags are scored and
+    listed; their standing still counts every eligible framework.
+    """
     pool = sorted(eligible(candidates, answers), key=lambda c: c.position)
-    fits = [fit(c, answers, place=i, total=len(pool)) for i, c in enumerate(pool, start=1)]
+    fits = [
+        fit(c, answers, place=i, total=len(pool))
+        for i, c in enumerate(pool, start=1)
+        if scope is None or _matching(c, scope)
+    ]
     return sorted(fits, key=lambda f: (-f.points, f.candidate.position))
 
 
@@ -310,10 +330,7 @@ def use_case_answers(use_case: UseCase) -> Answers:
 
 def best_for(candidates: list[Candidate], use_case: UseCase) -> list[Fit]:
     """The use case's ranking: frameworks carrying one of its tags (all for beginners)."""
-    fits = ranked_fits(candidates, use_case_answers(use_case))
-    if use_case.need:
-        fits = [f for f in fits if _matching(f.candidate, use_case.need)]
-    return fits
+    return ranked_fits(candidates, use_case_answers(use_case), scope=use_case.need)
 
 
 def placings(candidates: list[Candidate], slug: str) -> list[tuple[UseCase, int]]:
@@ -342,42 +359,55 @@ def came_from(fits: list[Fit]) -> dict[str, str]:
 # Reading the catalog -------------------------------------------------------------------------
 
 CANDIDATE_FIELDS = (
+    "pk",
     "name",
     "slug",
     "status",
     "upvotes",
     "downvotes",
-    "score",
-    "seed_rank",
     "drawbacks",
     "drawbacks_en",
-    *(f"{key}_{part}" for key in ASPECT_KEYS for part in ("sum", "count")),
+    *COUNTER_FIELDS,
 )
 
 
 def load_candidates() -> list[Candidate]:
-    """Every published framework as plain data, in the community ranking's order. Two queries."""
-    frameworks = Framework.objects.published().ranked().only(*CANDIDATE_FIELDS)
-    minimum = min_reviews()
+    """Every published framework as plain data, in the community ranking's order.
+
+    Two queries (rows as tuples, then their tags), never one per framework.
+    """
+    rows = Framework.objects.published().ranked().prefetch_related(None)
+    rows = list(rows.values_list(*CANDIDATE_FIELDS))
+    tags: dict[int, dict[str, str]] = {}
+    tagged = TaggedFramework.objects.filter(
+        content_object__in=Framework.objects.published().values("pk")
+    ).order_by("pk")  # in the order the tags were given
+    names = tagged.values_list("content_object_id", "tag__slug", "tag__name_zh", "tag__name")
+    for object_id, slug, name_zh, name in names:
+        tags.setdefault(object_id, {})[slug] = pick_language(name_zh, name)
+    minimum = max(min_reviews(), 1)
     result = []
-    for position, framework in enumerate(frameworks, start=1):
+    chinese = is_chinese()
+    for position, row in enumerate(rows, start=1):
+        pk, name, slug, status, up, down, drawbacks, drawbacks_en, *counters = row
+        counts = dict(zip(COUNTER_FIELDS, counters, strict=True))
         shown = {
-            key: (score.average, score.count)
+            key: (counts[sum_field(key)] / count, count)
             for key in ASPECT_KEYS
-            if (score := aspect_score(framework, key, minimum)).shown
+            if (count := counts[count_field(key)]) >= minimum
         }
         result.append(
             Candidate(
-                slug=framework.slug,
-                name=framework.name,
-                tags={tag.slug: tag.text_for("name") for tag in framework.tags.all()},
-                upvotes=framework.upvotes,
-                downvotes=framework.downvotes,
-                status=framework.status,
-                position=position,
-                aspects=shown,
-                drawbacks=framework.text_for("drawbacks"),
-                drawbacks_translated=framework.is_translated("drawbacks"),
+                slug,
+                name,
+                tags.get(pk, {}),
+                up,
+                down,
+                status,
+                position,
+                shown,
+                drawbacks=pick_language(drawbacks, drawbacks_en),
+                drawbacks_translated=not chinese and bool(drawbacks_en),
             )
         )
     return result

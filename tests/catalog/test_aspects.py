@@ -6,7 +6,8 @@ import re
 import pytest
 from django.core.cache import cache
 
-from catalog.aspects import ASPECT_KEYS, aspect_score, compared_aspects
+from catalog.aspects import ASPECT_KEYS, aspect_score
+from catalog.compare import comparison_of
 from catalog.models import Framework
 from reviews import services
 from tests.factories import FrameworkFactory, UserFactory
@@ -36,20 +37,19 @@ def test_aspect_score_is_the_mean_from_the_counters():
 
 def test_the_best_shown_average_is_marked_and_ties_share_it(settings):
     settings.ASPECT_MIN_REVIEWS = 2
-    high = Framework(
-        documentation_sum=9, documentation_count=2, performance_sum=4, performance_count=1
-    )
-    tied = Framework(documentation_sum=9, documentation_count=2)
-    low = Framework(
-        documentation_sum=50, documentation_count=20, performance_sum=10, performance_count=2
-    )
-    rows = dict(compared_aspects([high, tied, low]))
-    docs = {a.key: a for a in rows}["documentation"]
-    assert [s.is_best for s in rows[docs]] == [True, True, False]
-    # Performance: `high` has one rating (hidden), so only one average is shown: nothing is best.
-    performance = {a.key: a for a in rows}["performance"]
-    assert [s.is_best for s in rows[performance]] == [False, False, False]
-    assert [a.key for a in rows] == list(ASPECT_KEYS)
+    high = FrameworkFactory(documentation_sum=9, documentation_count=2)
+    tied = FrameworkFactory(documentation_sum=9, documentation_count=2, stability_sum=8)
+    low = FrameworkFactory(documentation_sum=50, documentation_count=20)
+    Framework.objects.filter(pk=tied.pk).update(stability_count=2)
+    Framework.objects.filter(pk=low.pk).update(performance_sum=10, performance_count=2)
+    comparison = comparison_of([high.slug, tied.slug, low.slug])
+    rows = {aspect.key: scores for aspect, scores in comparison.aspect_rows}
+    assert list(rows) == list(ASPECT_KEYS)
+    assert [s.is_best for s in rows["documentation"]] == [True, True, False]
+    # Shown for one framework only: it leads, as on the other rows of the table.
+    assert [s.is_best for s in rows["performance"]] == [False, False, True]
+    # Shown for none: nobody is best.
+    assert [s.is_best for s in rows["ecosystem"]] == [False, False, False]
 
 
 def test_the_compare_table_has_one_row_per_aspect_with_the_best_in_words(en, settings):
@@ -63,11 +63,11 @@ def test_the_compare_table_has_one_row_per_aspect_with_the_best_in_words(en, set
     docs = dict(rows)["documentation"]
     cells = re.findall(r"<td[^>]*>(.*?)</td>", docs, re.S)
     flat = [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", c)).split()) for c in cells]
-    assert flat == ["3.5 / 5 (2 reviews)", "5.0 / 5 (2 reviews) best"]
+    assert flat == ["3.5 / 5 (2 reviews)", "5.0 / 5 (2 reviews) ✓ Best of these"]
     assert '<td class="is-best">' in docs
     asyncs = dict(rows)["async_support"]
     assert "1 rating, too few" in asyncs
-    assert "best" not in asyncs
+    assert "Best of these" not in asyncs
 
 
 def test_the_api_gives_each_aspects_average_and_count(client, settings):

@@ -103,9 +103,9 @@ def test_unmaintained_and_python_2_only_are_hidden_by_default_and_marked_down_wh
 
 def test_what_matters_most_reads_tags_and_aspect_averages():
     catalog = [
-        candidate("steady", position=2, stability=4.8),
         candidate("fragile", position=1, stability=1.5),
-        candidate("fast", "high performance", position=3),
+        candidate("fast", "high performance", position=2),
+        candidate("steady", position=3, stability=4.8),
     ]
     assert order(catalog, build="small-service", priority="stability")[0] == "steady"
     assert order(catalog, build="small-service", priority="performance")[0] == "fast"
