@@ -398,14 +398,14 @@ def load_candidates() -> list[Candidate]:
         }
         result.append(
             Candidate(
-                slug,
-                name,
-                tags.get(pk, {}),
-                up,
-                down,
-                status,
-                position,
-                shown,
+                slug=slug,
+                name=name,
+                tags=tags.get(pk, {}),
+                upvotes=up,
+                downvotes=down,
+                status=status,
+                position=position,
+                aspects=shown,
                 drawbacks=pick_language(drawbacks, drawbacks_en),
                 drawbacks_translated=not chinese and bool(drawbacks_en),
             )
