@@ -99,7 +99,14 @@ def test_reasons_come_in_plain_words_from_the_data(en, seeded, settings):
     assert "Documentation rated 4.5 by 2 reviewers" in words
     assert "people came here from Flask" in words
     assert "Stability across upgrades rated only 2.0 by 2 reviewers" in words
-    assert "the article's drawbacks, in our translation:" in words
+    assert "the article's drawbacks, in our translation: It has no template syntax" in words
+
+
+def test_reasons_name_tags_and_drawbacks_in_chinese_for_chinese_readers(client, seeded):
+    response = client.get("/choose/?build=api", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    card = re.search(r'<article class="fit" data-slug="fastapi">.*?</article>', response.text, re.S)
+    assert "类型提示" in card[0] and "type hints" not in card[0]
+    assert Framework.objects.get(slug="fastapi").drawbacks in html.unescape(card[0])
 
 
 def test_showing_unmaintained_marks_them_as_such(en, seeded):
