@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 
-.PHONY: run install install-dev migrate seed translations test test-fast lint format messages bench clean
+.PHONY: run install install-dev migrate seed translations test test-fast lint format messages bench lighthouse clean
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "PyWebRank needs Python 3.11+; set PYTHON=python3.11")'
@@ -63,5 +63,9 @@ messages: install-dev
 bench: install-dev seed translations
 	$(PY) tests/bench/run.py
 
+# Lighthouse (mobile) on four pages served by gunicorn in production settings; needs Node and npm.
+lighthouse: install-dev
+	$(PY) tests/lighthouse/run.py
+
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles .lighthouse

@@ -5,6 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.aspects import COUNTER_FIELDS
 from catalog.models import Framework
+from catalog.templatetags.catalog_tags import percent
+
+
+class TagFilter(admin.AllValuesFieldListFilter):
+    """The tag names in use, titled "By tag" (the field it reads is the tag's name)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("tag")
 
 
 @admin.register(Framework)
@@ -16,12 +25,12 @@ class FrameworkAdmin(admin.ModelAdmin):
         "is_published",
         "upvotes",
         "downvotes",
-        "score",
+        "shown_score",
         "review_count",
     )
     list_display_links = ("name",)
     list_editable = ("is_published",)
-    list_filter = ("is_published", "status", ("tags__name", admin.AllValuesFieldListFilter))
+    list_filter = ("is_published", "status", ("tags__name", TagFilter))
     search_fields = ("name", "slug", "description", "drawbacks", "tags__name")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("replaced_by",)
@@ -46,6 +55,14 @@ class FrameworkAdmin(admin.ModelAdmin):
     )
     ordering = (F("seed_rank").asc(nulls_last=True), "name")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    @admin.display(description=_("score"), ordering="score")
+    def shown_score(self, framework) -> str:
+        """As the site shows it: the Wilson bound as a share, one decimal."""
+        return percent(framework.score)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")

@@ -57,5 +57,10 @@ class FrameworkFilterSet(django_filters.FilterSet):
 
     @property
     def qs(self):
-        sort = self.form.cleaned_data.get("sort") if self.is_bound and self.is_valid() else None
+        # Every valid parameter applies even when another is invalid (the form names that one).
+        sort = (
+            self.form.cleaned_data.get("sort")
+            if self.is_bound and self.errors is not None
+            else None
+        )
         return super().qs.ranked(sort)

@@ -6,15 +6,19 @@ from django.contrib.auth.forms import UserCreationForm
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from reviews.text import CleanTextMixin
+
 SIGNUP_SALT = "pywebrank.signup-started"
 # A form older than this was left open a long time: the timestamp still proves a person saw it.
 SIGNUP_MAX_AGE = 24 * 60 * 60
 
 
-class SignupForm(UserCreationForm):
+class SignupForm(CleanTextMixin, UserCreationForm):
     """Sign-up with two quiet checks against scripts: a field people never see (a script that
     fills every field fills it) and a signed time when the form was shown (posting it sooner
     than SIGNUP_MIN_SECONDS later, or without it, is refused)."""
+
+    text_fields = ("username", "email")  # never the passwords: they are kept as typed
 
     email = forms.EmailField(
         label=_("Email"),

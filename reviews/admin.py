@@ -12,8 +12,9 @@ from catalog.admin import FrameworkAdmin as CatalogFrameworkAdmin
 from catalog.aspects import ASPECT_KEYS
 from catalog.models import Framework
 from reviews import services
-from reviews.counters import counter_drift, recount_all
+from reviews.counters import recount_all, rows_in
 from reviews.models import HelpfulVote, ModerationAction, Report, Review, Vote
+from reviews.text import CleanTextMixin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -29,7 +30,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class HideReasonForm(forms.Form):
+class HideReasonForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Public reason"),
         max_length=ModerationAction._meta.get_field("reason").max_length,
@@ -185,8 +186,8 @@ class FrameworkAdmin(CatalogFrameworkAdmin):
 
     @admin.action(description=_("Recount votes, score and reviews of selected frameworks"))
     def recount(self, request, queryset):
-        drift = counter_drift(queryset)
-        changed = recount_all(queryset)
+        drift = recount_all(queryset)  # found under the lock, so it is what was corrected
+        changed = rows_in(drift)
         if not changed:
             self.message_user(request, _("All counters already matched the rows."))
             return

@@ -102,10 +102,10 @@ def counter_drift(frameworks=None) -> list[Drift]:
 
 
 @transaction.atomic
-def recount_all(frameworks=None) -> int:
+def recount_all(frameworks=None) -> list[Drift]:
     """Rewrite every drifted counter (of these frameworks and their reviews) from the rows.
 
-    Returns how many rows changed.
+    Returns the drift it found and corrected, computed under the lock.
     """
     frameworks = Framework.objects.all() if frameworks is None else frameworks
     # Lock the counted rows first so no service moves a counter between reading and writing.
@@ -119,4 +119,9 @@ def recount_all(frameworks=None) -> int:
     models = {"Framework": Framework, "Review": Review}
     for (model, pk), values in changes.items():
         models[model].objects.select_for_update().filter(pk=pk).update(**values)
-    return len(changes)
+    return drift
+
+
+def rows_in(drift: list[Drift]) -> int:
+    """How many rows these drifted counters sit on."""
+    return len({(line.model, line.pk) for line in drift})

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.aspects import ASPECT_KEYS, ASPECTS
 from catalog.models import Framework
 from reviews.models import Report, Review
+from reviews.text import CleanTextMixin
 
 # Rising, so that the arrow keys move through the radios the way the numbers go.
 STAR_CHOICES = [
@@ -51,7 +52,7 @@ class DescribedErrorsMixin:
                 widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
 
 
-class ReviewForm(DescribedErrorsMixin, forms.ModelForm):
+class ReviewForm(CleanTextMixin, DescribedErrorsMixin, forms.ModelForm):
     """One person's review of one framework; saved through reviews.services.review_save."""
 
     rating = forms.TypedChoiceField(
@@ -111,7 +112,7 @@ class ReviewForm(DescribedErrorsMixin, forms.ModelForm):
         field.error_messages["invalid_choice"] = _("Pick another framework from the list.")
 
 
-class ReportForm(DescribedErrorsMixin, forms.Form):
+class ReportForm(CleanTextMixin, DescribedErrorsMixin, forms.Form):
     """Why a review should be looked at by a curator."""
 
     reason = forms.ChoiceField(

@@ -3,6 +3,8 @@
 import markdown
 import nh3
 
+from reviews.text import clean_text
+
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li",
     "a", "h3", "h4", "h5", "h6", "hr", "del",
@@ -21,7 +23,7 @@ def _markdown() -> markdown.Markdown:
 
 def render_markdown(text: str) -> str:
     """Markdown to safe HTML: no raw HTML, no scripts or handlers, http(s)/mailto links only."""
-    html = _markdown().convert(text.replace("\x00", ""))
+    html = _markdown().convert(clean_text(text))
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -195,7 +195,12 @@ class Report(models.Model):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         constraints = [
-            models.UniqueConstraint(fields=["user", "review"], name="report_one_per_user"),
+            # One open report per person and review; cleared ones do not count.
+            models.UniqueConstraint(
+                fields=["user", "review"],
+                condition=Q(resolved_at__isnull=True),
+                name="report_one_open_per_user",
+            ),
         ]
 
     def __str__(self):

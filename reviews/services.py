@@ -10,15 +10,20 @@ import copy
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog import aspects, ranking
 from catalog.models import Framework
 from reviews.markup import render_markdown
 from reviews.models import HelpfulVote, ModerationAction, Report, Review, Vote
+from reviews.text import clean_text
 
 
 class NotAllowed(Exception):
-    """The user may not do this to this object (e.g. mark their own review helpful)."""
+    """The user may not do this to this object (e.g. mark their own review helpful).
+
+    Its message is translated and says why, for the page.
+    """
 
 
 def _locked_framework(framework: Framework) -> Framework:
@@ -119,10 +124,8 @@ def review_save(
     counted = copy.copy(review)  # as the counters hold it now
     if review is None:
         review = Review(user=user, framework=framework)
-    # PostgreSQL refuses NUL characters in text; the form rejects them, callers may not.
-    title, body, pros, cons, version_used = (
-        text.replace("\x00", "") for text in (title, body, pros, cons, version_used)
-    )
+    # Callers other than the form (scripts, the shell) may pass what XML and HTML forbid.
+    title, body, pros, cons, version_used = map(clean_text, (title, body, pros, cons, version_used))
     review.rating = rating
     review.title = title
     review.body = body
@@ -163,7 +166,7 @@ def _moderate(*, review: Review, curator, reason: str, action: str) -> bool:
         framework=framework,
         review_title=review.title,
         action=action,
-        reason=reason,
+        reason=clean_text(reason),
         curator=curator,
     )
     return True
@@ -191,11 +194,14 @@ def helpful_toggle(*, user, review: Review) -> tuple[Review, bool]:
 
     Returns (the review, counted; whether the user's mark is now on it).
     """
-    # The review row stays locked to the end, so its count can be moved in Python.
-    review = Review.objects.select_for_update().get(pk=review.pk)
+    # The review row stays locked to the end, so its count can be moved in Python; whether it
+    # is still published is checked under that lock (a curator may have just hidden it).
+    review = Review.objects.select_for_update(of=("self",)).published().filter(pk=review.pk).first()
+    if review is None:
+        raise NotAllowed(_("This review is no longer published."))
     if review.user_id == user.pk:
-        raise NotAllowed("You cannot mark your own review helpful.")
-    deleted, _ = HelpfulVote.objects.filter(user=user, review=review).delete()
+        raise NotAllowed(_("You cannot mark your own review helpful."))
+    deleted, _rows = HelpfulVote.objects.filter(user=user, review=review).delete()
     if not deleted:
         HelpfulVote.objects.create(user=user, review=review)
     review.helpful_count += -1 if deleted else 1
@@ -205,14 +211,19 @@ def helpful_toggle(*, user, review: Review) -> tuple[Review, bool]:
 
 @transaction.atomic
 def report_create(*, user, review: Review, reason: str, detail: str = "") -> tuple[Report, bool]:
-    """File the user's report on a review, once; returns (report, created)."""
+    """File the user's report on a review: one open report each; returns (report, created).
+
+    A report that curators cleared does not count: the same person may report again.
+    """
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.user_id == user.pk:
-        raise NotAllowed("You cannot report your own review.")
-    report = Report.objects.filter(user=user, review=review).first()
+        raise NotAllowed(_("You cannot report your own review."))
+    report = Report.objects.filter(user=user, review=review, resolved_at__isnull=True).first()
     if report is not None:
         return report, False
-    report = Report.objects.create(user=user, review=review, reason=reason, detail=detail)
+    report = Report.objects.create(
+        user=user, review=review, reason=reason, detail=clean_text(detail)
+    )
     Review.objects.filter(pk=review.pk).update(report_count=F("report_count") + 1)
     return report, True
 

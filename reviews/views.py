@@ -148,8 +148,8 @@ def helpful_toggle(request, pk):
         return limits.too_many(request, wait, "reviews/_helpful_button.html", context)
     try:
         review, marked = services.helpful_toggle(user=request.user, review=review)
-    except services.NotAllowed:
-        return forbidden(request, _("You cannot mark your own review helpful."))
+    except services.NotAllowed as exc:
+        return forbidden(request, str(exc))
     if request.htmx:
         context = {"review": review, "marks": {review.pk} if marked else set(), "next": back}
         return render(request, "reviews/_helpful_button.html", context)

@@ -2,10 +2,32 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from catalog.models import Framework
 from config import limits
 from tests.factories import FrameworkFactory
+
+
+def pytest_collection_modifyitems(config, items):
+    """On SQLite, leave out the tests marked `postgres` (deselected, not skipped)."""
+    if connection.vendor == "postgresql":
+        return
+    postgres = [item for item in items if item.get_closest_marker("postgres")]
+    if postgres:
+        config.hook.pytest_deselected(items=postgres)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+    config.stash[POSTGRES_DESELECTED] = len(postgres)
+
+
+def pytest_report_collectionfinish(config, start_path, items):
+    deselected = config.stash.get(POSTGRES_DESELECTED, 0)
+    if deselected:
+        return f"{deselected} PostgreSQL-only tests deselected: SQLite here (set DATABASE_URL)."
+    return None
+
+
+POSTGRES_DESELECTED = pytest.StashKey[int]()
 
 
 @pytest.fixture(autouse=True)

@@ -9,14 +9,6 @@ document.addEventListener("htmx:responseError", () => {
   messages.replaceChildren(line);
 });
 
-// Over an abuse limit (429) the server answers with the widget and its message: show it in place.
-document.addEventListener("htmx:beforeSwap", (event) => {
-  if (event.detail.xhr.status === 429) {
-    event.detail.shouldSwap = true;
-    event.detail.isError = false;
-  }
-});
-
 // The compare bar: counts the ticked frameworks ("Compare (2)") and keeps the ticks while the
 // visitor pages through the ranking. Without JavaScript the ticks still submit as a plain GET.
 const COMPARE_KEY = "pywebrank.compare";
@@ -74,4 +66,12 @@ document.addEventListener("DOMContentLoaded", () => {
   // What is compared now is what stays ticked when the visitor goes back to the ranking.
   const compared = document.querySelector("[data-compared]");
   if (compared) storeTicks(compared.dataset.compared.split(" "));
+});
+
+// Over an abuse limit (429) the server answers with the widget and its message: show it in place.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr.status === 429) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
 });

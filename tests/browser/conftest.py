@@ -57,13 +57,16 @@ def new_page(browser, live_server):
     """Open another independent page (another person) on the live server."""
     contexts = []
 
-    def make(locale="en-US", language="en"):
+    def make(locale="en-US", language="en", viewport=None, init_script=None):
         context = browser.new_context(
             base_url=live_server.url,
             locale=locale,
             extra_http_headers={"Accept-Language": language},
+            **({"viewport": viewport} if viewport else {}),
         )
         context.set_default_timeout(10_000)
+        if init_script:
+            context.add_init_script(path=str(init_script))
         contexts.append(context)
         return context.new_page()
 

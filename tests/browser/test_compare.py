@@ -38,3 +38,38 @@ def test_tick_three_compare_open_an_alternative_and_read_why_it_ranks_there(page
     page.locator(".alternative .compare-with").first.click()
     expect(page).to_have_url(re.compile(r"/compare/\?f=apidaora&f=\w+$"))
     expect(page.locator("th.compare-framework")).to_have_count(2)
+
+
+def test_the_compare_bar_counts_ticks_and_keeps_them_across_pages(page, seeded):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/")
+    bar = page.locator("#compare-form")
+    button = bar.locator("[data-role=compare-button]")
+    expect(button).to_have_text("Compare")
+    page.locator("#framework-flask .compare-pick input").check()
+    expect(button).to_have_text("Compare (1)")
+    expect(bar).to_be_in_viewport()  # it stays at the foot of the window
+
+    page.locator("a[rel=next]").click()
+    expect(page).to_have_url(re.compile(r"\?page=2$"))
+    expect(button).to_have_text("Compare (1)")
+    page.locator(".framework-row .compare-pick input").first.check()
+    expect(button).to_have_text("Compare (2)")
+    second = page.locator(".framework-row").first.get_attribute("data-slug")
+    page.go_back()
+    expect(page.locator("#framework-flask .compare-pick input")).to_be_checked()
+    button.click()
+
+    expect(page).to_have_url(re.compile(rf"/compare/\?f=flask&f={second}$"))
+    table = page.locator(".compare-table")
+    expect(table.locator("th.compare-framework")).to_have_count(2)
+    expect(table.locator(".compare-rank td").first).to_contain_text("#2")
+    expect(table.locator(".compare-rank [data-role=best]")).to_have_text("✓ Best of these")
+    expect(table.locator(".compare-votes .vote-button")).to_have_count(4)
+    # On a phone both columns fit beside the labels; the labels stay put when it scrolls.
+    label = table.locator(".compare-rank th")
+    assert page.evaluate(
+        "getComputedStyle(document.querySelector('.compare-rank th')).position"
+    ) == ("sticky")
+    expect(table.locator("th.compare-framework").nth(1)).to_be_in_viewport()
+    expect(label).to_be_visible()

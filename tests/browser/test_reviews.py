@@ -105,3 +105,24 @@ def test_write_edit_mark_helpful_report_hide_and_restore_a_review(page, new_page
     expect(bob_card.locator(".review-title")).to_have_text("Small, sharp and fast")
     expect(bob_card.locator("[data-role=helpful-count]")).to_have_text("1")
     assert "Small, sharp and fast" in feed_text(bob)
+
+
+def test_a_form_with_errors_opens_on_its_summary_and_the_stars_rise_with_the_arrow_key(
+    page, seeded
+):
+    sign_up(page, "dora")
+    page.goto("/frameworks/flask/review/")
+    page.fill("textarea[name=body]", "Typed before the mistake.")
+    page.locator("form.review-form button[type=submit]").click()
+
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Your rating: Choose from 1 to 5 stars.")
+    expect(page.locator("textarea[name=body]")).to_have_value("Typed before the mistake.")
+    summary.get_by_role("link", name="Your rating: Choose from 1 to 5 stars.").click()
+    first_star = page.locator("#id_rating_0")
+    expect(first_star).to_have_attribute("aria-describedby", "id_rating_error")
+
+    first_star.check()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("input[name=rating]:checked")).to_have_value("2")

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from catalog.models import Framework
@@ -51,7 +53,12 @@ def test_changelist_lists_every_framework_with_counters(admin_client, frameworks
     assert response.status_code == 200
     assert listed(response) == {"Flask", "Django", "Hidden"}
     content = response.content.decode()
-    for column in ("column-seed_rank", "column-is_published", "column-upvotes", "column-score"):
+    for column in (
+        "column-seed_rank",
+        "column-is_published",
+        "column-upvotes",
+        "column-shown_score",
+    ):
         assert column in content
 
 
@@ -141,3 +148,16 @@ def test_anonymous_visitors_cannot_open_the_admin(client, frameworks):
     response = client.get(CHANGELIST)
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_changelist_shows_the_score_as_the_site_does(admin_client, frameworks):
+    response = admin_client.get(CHANGELIST, HTTP_ACCEPT_LANGUAGE="en")
+    assert re.search(r'<td class="field-shown_score[^"]*">37.5</td>', response.text)
+    assert "0.3755" not in response.text
+
+
+@pytest.mark.parametrize(("language", "title"), [("en", "By tag"), ("zh-hans", "以 标签")])
+def test_the_tag_filter_is_titled_by_tag(admin_client, frameworks, language, title):
+    response = admin_client.get(CHANGELIST, HTTP_ACCEPT_LANGUAGE=language)
+    assert title in response.text
+    assert "By name" not in response.text

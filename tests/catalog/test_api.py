@@ -154,7 +154,7 @@ def test_the_position_follows_the_votes(api, voted):
     assert api.get("/api/frameworks/flask/").json()["position"] == 2
 
 
-@pytest.mark.parametrize("slug", ["no-such-framework", "Flask", "x" * 300, "%00", "日本", "a.b"])
+@pytest.mark.parametrize("slug", ["no-such-framework", "Flask", "x" * 300, "日本", "a.b"])
 def test_an_unknown_slug_is_a_404(api, seeded, slug):
     assert api.get(f"/api/frameworks/{slug}/").status_code == 404
 

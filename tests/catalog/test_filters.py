@@ -108,3 +108,21 @@ def test_over_long_q_is_ignored_without_crashing(catalog):
 def test_q_with_sql_wildcards_is_taken_literally(catalog):
     assert filtered("q=%25")[0] == []
     assert filtered("q=_")[0] == []
+
+
+@pytest.mark.parametrize("invalid", ["q=" + "x" * 101, "hide=bogus", "tag=" + "t" * 101])
+def test_one_invalid_parameter_keeps_a_valid_sort(catalog, invalid):
+    names, filterset = filtered(f"sort=name&{invalid}")
+    assert names[:2] == ["Buildbot", "Django"]
+    assert filterset.form.errors
+
+
+def test_one_invalid_parameter_keeps_the_valid_search_and_hide(catalog):
+    names, _ = filtered("q=微框架&hide=unmaintained&sort=bogus")
+    assert names == ["Flask"]
+
+
+def test_the_page_keeps_the_valid_sort_and_names_the_invalid_parameter(en, catalog):
+    response = en.get("/", {"sort": "name", "q": "x" * 101})
+    assert [f.name for f in response.context["frameworks"]][:2] == ["Buildbot", "Django"]
+    assert "Search: Ensure this value has at most 100 characters (it has 101)." in response.text

@@ -122,7 +122,7 @@ def test_showing_unmaintained_marks_them_as_such(en, seeded):
         ("?needs_async=yes", "Pick what you are building."),
         ("?build=spaceship", "Pick one of the listed kinds of project."),
         ("?build=api&experience=guru", "Pick one of the listed levels."),
-        ("?build=api&priority=%00", "Pick one of the listed priorities."),
+        ("?build=api&priority=fastest", "Pick one of the listed priorities."),
         ("?build=api&unmaintained=maybe", "Choose to hide or to show them."),
         ("?build=api&needs_async=perhaps", "Answer yes or no."),
     ],

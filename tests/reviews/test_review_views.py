@@ -513,7 +513,7 @@ def test_ranking_sorts_by_rating_and_reviews_are_offered(flask):
     assert bottle.name in names
 
 
-def test_moderation_log_shows_date_framework_title_action_and_reason_but_no_names(review):
+def test_moderation_log_shows_date_framework_action_and_reason_but_no_names_or_titles(review):
     curator = CuratorFactory(username="secret-curator")
     reporter = UserFactory(username="secret-reporter")
     services.report_create(user=reporter, review=review, reason="spam")
@@ -522,7 +522,7 @@ def test_moderation_log_shows_date_framework_title_action_and_reason_but_no_name
 
     page = client_as(None).get("/moderation/").text
     assert '<a href="/frameworks/flask/">Flask</a>' in page
-    assert page.count("Small and sharp") == 2
+    assert "Small and sharp" not in page
     assert "Advertising" in page and "Appeal accepted" in page
     assert "hidden" in page and "restored" in page
     assert "secret-curator" not in page

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from reviews.counters import counter_drift, recount_all
+from reviews.counters import counter_drift, recount_all, rows_in
 
 
 class Command(BaseCommand):
@@ -24,5 +24,5 @@ class Command(BaseCommand):
                 raise CommandError(f"{len(drift)} counter(s) drifted.")
             self.stdout.write(self.style.SUCCESS("All counters match the rows."))
             return
-        fixed = recount_all()
+        fixed = rows_in(recount_all())
         self.stdout.write(self.style.SUCCESS(f"Recounted; {fixed} row(s) corrected."))

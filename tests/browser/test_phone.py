@@ -1,0 +1,114 @@
+"""A phone (390×844) in both languages: the ranking starts on the first screen, and the interface
+speaks the visitor's language. The catalog's own text (names, the article's Chinese, tags) is
+content, not interface: it is left out of the language check here."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from catalog.models import Framework
+from reviews import services
+from reviews.models import Vote
+from tests.factories import UserFactory
+
+PHONE = {"width": 390, "height": 844}
+LANGUAGES = {"en": "en-US", "zh-hans": "zh-CN"}
+# Catalog content and proper names; everything else on the page is the interface.
+CONTENT = ", ".join(
+    [
+        "[translate=no]",
+        ".framework-name",
+        ".summary",
+        ".tags",
+        ".tag",
+        ".tag-name",
+        ".seed-text",
+        ".website",
+        ".compare-framework",
+        ".alternative-name",
+        ".brand",
+        ".monogram",
+        "code",
+        ".formula",
+        ".review-title",
+        ".review-body",
+        ".review-author",
+        ".account-menu a[href^='/users/']",
+        "[lang]:not(html)",
+        ".breadcrumbs a",
+        ".switch-columns a",
+        ".compare-top-review a",
+        ".why-climb a",
+        ".replaced-by a",
+        "h1 .badge",
+    ]
+)
+PROPER_NAMES = {"PyWebRank", "Py", "Python", "Web", "Wilson", "Markdown", "HTML", "Atom"}
+INTERFACE_TEXT = f"""() => {{
+  const copy = document.body.cloneNode(true);
+  copy.querySelectorAll("{CONTENT}, script, .visually-hidden").forEach((node) => node.remove());
+  return copy.innerText;
+}}"""
+CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+@pytest.fixture
+def phone(new_page, transactional_db):
+    """Open a phone-sized page in one of the two languages."""
+    return lambda language: new_page(LANGUAGES[language], language, viewport=PHONE)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_first_framework_and_its_rank_are_on_the_first_screen(phone, seeded, language):
+    page = phone(language)
+    page.goto("/")
+    first = page.locator(".framework-row").first
+    for part in (first.locator(".position"), first.locator(".framework-name a")):
+        expect(part).to_be_visible()
+        box = part.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], box
+    expect(first.locator(".position")).to_have_text(re.compile(r"^\s*(Rank|排名)?\s*1\s*$"))
+    expect(first.locator(".framework-name a")).to_have_text("Django")
+    # Nothing is wider than the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def interface_pages(seeded):
+    flask = Framework.objects.get(slug="flask")
+    services.vote_cast(user=UserFactory(), framework=flask, value=Vote.UP)
+    tag = flask.tags.first().slug
+    return [
+        "/",
+        "/?sort=rating",
+        "/frameworks/flask/",
+        "/compare/?f=flask&f=django",
+        "/compare/",
+        "/tags/",
+        f"/tags/{tag}/",
+        "/about/ranking/",
+        "/accounts/login/",
+        "/accounts/signup/",
+    ]
+
+
+def test_no_english_is_left_in_the_chinese_interface(phone, seeded):
+    page = phone("zh-hans")
+    leftovers = {}
+    for url in interface_pages(seeded):
+        page.goto(url)
+        words = set(LATIN_WORD.findall(page.evaluate(INTERFACE_TEXT))) - PROPER_NAMES
+        if words:
+            leftovers[url] = sorted(words)
+    assert leftovers == {}, leftovers
+
+
+def test_no_chinese_only_text_in_the_english_interface(phone, seeded):
+    page = phone("en")
+    leftovers = {}
+    for url in interface_pages(seeded):
+        page.goto(url)
+        if found := CJK.findall(page.evaluate(INTERFACE_TEXT)):
+            leftovers[url] = "".join(found)[:80]
+    assert leftovers == {}, leftovers
