@@ -44,7 +44,13 @@ CONTENT = ", ".join(
         "h1 .badge",
     ]
 )
-PROPER_NAMES = {"PyWebRank", "Py", "Python", "Web", "Wilson", "Markdown", "HTML", "Atom"}
+# Technical names Chinese writes in Latin letters too.
+PROPER_NAMES = {"PyWebRank", "Py", "Python", "Web", "Wilson", "Markdown", "HTML", "Atom"} | {
+    "REST",
+    "API",
+    "JSON",
+    "WebSocket",
+}
 INTERFACE_TEXT = f"""() => {{
   const copy = document.body.cloneNode(true);
   copy.querySelectorAll("{CONTENT}, script, .visually-hidden").forEach((node) => node.remove());
