@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 
-.PHONY: run install install-dev migrate seed translations test test-fast lint format messages bench lighthouse clean
+.PHONY: run install install-dev migrate seed translations test test-fast lint format messages bench lighthouse cluster-check soak clean
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "PyWebRank needs Python 3.11+; set PYTHON=python3.11")'
@@ -62,6 +62,16 @@ messages: install-dev
 
 bench: install-dev seed translations
 	$(PY) tests/bench/run.py
+
+# Two gunicorn servers on one PostgreSQL and one Redis (see tests/deploy/cluster_check.py); the
+# database named by CLUSTER_DATABASE_URL is recreated and the CLUSTER_REDIS_URL database cleared.
+cluster-check: install-dev translations
+	$(PY) -m tests.deploy.cluster_check
+
+# 10 minutes of mixed traffic from 32 clients against gunicorn on PostgreSQL (tests/deploy/soak.py);
+# SOAK_SECONDS, SOAK_CLIENTS, SOAK_DATABASE_URL, SOAK_REDIS_URL … change it. Not part of CI.
+soak: install-dev translations
+	$(PY) -m tests.deploy.soak
 
 # Lighthouse (mobile) on four pages served by gunicorn in production settings; needs Node and npm.
 lighthouse: install-dev

@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag as TaggitTag
 
 from catalog.aspects import COUNTER_FIELDS
-from catalog.models import Framework
+from catalog.models import Framework, Tag
 from catalog.templatetags.catalog_tags import percent
 
 
@@ -31,7 +32,7 @@ class FrameworkAdmin(admin.ModelAdmin):
     list_display_links = ("name",)
     list_editable = ("is_published",)
     list_filter = ("is_published", "status", ("tags__name", TagFilter))
-    search_fields = ("name", "slug", "description", "drawbacks", "tags__name")
+    search_fields = ("slug", *Framework.SEARCHED_FIELDS, "tags__name", "tags__name_zh")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("replaced_by",)
     readonly_fields = (
@@ -45,8 +46,24 @@ class FrameworkAdmin(admin.ModelAdmin):
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("name", "slug", "website", "tags", "is_published")}),
-        (_("Seed text"), {"fields": ("description", "drawbacks", "seed_rank")}),
+        (None, {"fields": ("name", "slug", "tags", "is_published")}),
+        (_("Curated facts"), {"fields": ("website", "repository", "pypi_name")}),
+        (
+            _("The article's text, in Chinese (kept as written)"),
+            {
+                "fields": (
+                    "article_name",
+                    "article_website",
+                    "description",
+                    "drawbacks",
+                    "seed_rank",
+                )
+            },
+        ),
+        (
+            _("Our English translation"),
+            {"fields": ("summary_en", "description_en", "drawbacks_en")},
+        ),
         (_("Status"), {"fields": ("status", "replaced_by")}),
         (
             _("Community counters (kept by votes and reviews; `manage.py recount` checks them)"),
@@ -66,3 +83,15 @@ class FrameworkAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
+
+
+# Frameworks carry catalog.Tag (named in both languages); taggit's own tags are unused.
+admin.site.unregister(TaggitTag)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_zh", "slug")
+    list_editable = ("name_zh",)
+    search_fields = ("name", "name_zh", "slug")
+    prepopulated_fields = {"slug": ("name",)}

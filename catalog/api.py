@@ -29,6 +29,7 @@ def _absolute(serializer, path: str) -> str:
 
 class TagSummarySerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
+    name_zh = serializers.CharField(read_only=True, help_text="The tag's name in Chinese.")
     slug = serializers.SlugField(read_only=True)
     url = serializers.SerializerMethodField(help_text="The tag's HTML page.")
 
@@ -128,6 +129,9 @@ class FrameworkSerializer(serializers.ModelSerializer):
             "url",
             "api_url",
             "website",
+            "repository",
+            "pypi_name",
+            "summary_en",
             "status",
             "replaced_by",
             "seed_rank",
@@ -154,7 +158,16 @@ class FrameworkDetailSerializer(FrameworkSerializer):
     )
 
     class Meta(FrameworkSerializer.Meta):
-        fields = [*FrameworkSerializer.Meta.fields, "position", "description", "drawbacks"]
+        fields = [
+            *FrameworkSerializer.Meta.fields,
+            "position",
+            "article_name",
+            "article_website",
+            "description",
+            "drawbacks",
+            "description_en",
+            "drawbacks_en",
+        ]
         read_only_fields = fields
 
     def get_position(self, framework) -> int:

@@ -6,6 +6,7 @@ from catalog.models import Framework
 
 SORT_CHOICES = [
     ("top", _("Top rated by votes")),
+    ("recent", _("Top in the last 12 months")),
     ("trending", _("Trending this week")),
     ("rating", _("Best reviewed")),
     ("reviews", _("Most reviewed")),

@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from taggit.models import TaggedItem
 
 from catalog.aspects import (
     ASPECT_KEYS,
@@ -23,7 +22,7 @@ from catalog.aspects import (
     min_reviews,
     sum_field,
 )
-from catalog.models import Framework
+from catalog.models import Framework, TaggedFramework, is_chinese
 
 # What a need looks for in a framework's tags (slugs, as taggit makes them from the names).
 NEEDS: dict[str, frozenset[str]] = {
@@ -155,13 +154,14 @@ class Candidate:
 
     slug: str
     name: str
-    tags: dict[str, str]  # slug -> name
+    tags: dict[str, str]  # slug -> name in the reader's language
     upvotes: int
     downvotes: int
     status: str
     position: int  # 1 = top of the community ranking
     aspects: dict[str, tuple[float, int]]  # shown aspect averages only: key -> (average, count)
-    drawbacks: str = ""
+    drawbacks: str = ""  # in the reader's language (Framework.text_for)
+    drawbacks_translated: bool = False  # our English translation of the article's text
 
     @property
     def is_outdated(self) -> bool:
@@ -366,6 +366,7 @@ CANDIDATE_FIELDS = (
     "upvotes",
     "downvotes",
     "drawbacks",
+    "drawbacks_en",
     *COUNTER_FIELDS,
 )
 
@@ -378,18 +379,25 @@ def load_candidates() -> list[Candidate]:
     rows = Framework.objects.published().ranked().prefetch_related(None)
     rows = list(rows.values_list(*CANDIDATE_FIELDS))
     tags: dict[int, dict[str, str]] = {}
-    tagged = TaggedItem.objects.filter(
-        content_type__app_label="catalog",
-        content_type__model="framework",
-        object_id__in=Framework.objects.published().values("pk"),
-    ).order_by("pk")  # in the order the tags were given
-    for object_id, slug, name in tagged.values_list("object_id", "tag__slug", "tag__name"):
-        tags.setdefault(object_id, {})[slug] = name
+    chinese = is_chinese()
+    tagged = TaggedFramework.objects.filter(content_object__is_published=True).order_by("pk")
+    for object_id, slug, name, name_zh in tagged.values_list(
+        "content_object_id", "tag__slug", "tag__name", "tag__name_zh"
+    ):
+        tags.setdefault(object_id, {})[slug] = (name_zh or name) if chinese else name
     minimum = max(min_reviews(), 1)
     result = []
-    for position, (pk, name, slug, status, up, down, drawbacks, *counters) in enumerate(
-        rows, start=1
-    ):
+    for position, (
+        pk,
+        name,
+        slug,
+        status,
+        up,
+        down,
+        drawbacks,
+        drawbacks_en,
+        *counters,
+    ) in enumerate(rows, start=1):
         counts = dict(zip(COUNTER_FIELDS, counters, strict=True))
         shown = {
             key: (counts[sum_field(key)] / count, count)
@@ -397,6 +405,17 @@ def load_candidates() -> list[Candidate]:
             if (count := counts[count_field(key)]) >= minimum
         }
         result.append(
-            Candidate(slug, name, tags.get(pk, {}), up, down, status, position, shown, drawbacks)
+            Candidate(
+                slug=slug,
+                name=name,
+                tags=tags.get(pk, {}),
+                upvotes=up,
+                downvotes=down,
+                status=status,
+                position=position,
+                aspects=shown,
+                drawbacks=drawbacks if chinese else (drawbacks_en or drawbacks),
+                drawbacks_translated=not chinese and bool(drawbacks_en),
+            )
         )
     return result

@@ -1,16 +1,16 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Lower
 from django.db.models.lookups import IsNull
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import Tag
+from taggit.models import TagBase, TaggedItemBase
 
 from catalog import aspects, ranking
 
-TRENDING_DAYS = 7
 # reviews.Review.Status.PUBLISHED, spelled out here because catalog does not import reviews.
 PUBLISHED_REVIEW = "published"
 
@@ -24,6 +24,7 @@ class FrameworkQuerySet(models.QuerySet):
         # with fewer down-votes go first, so a down-vote is never invisible.
         "top": ("-score", "downvotes"),
         "trending": ("-trend",),
+        "recent": ("-recent_score", "recent_downvotes"),
         "rating": ("-bayes_rating", "-review_count"),
         "reviews": ("-review_count",),
         "newest": ("-created_at",),
@@ -37,32 +38,21 @@ class FrameworkQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def search(self, query: str):
-        """Frameworks whose name, description, drawbacks or a tag contain the text."""
+        """Frameworks whose names, texts (in either language) or a tag's names contain the text."""
         query = query.strip()
         if not query:
             return self
-        tagged = Tag.objects.filter(
-            name__icontains=query,
-            taggit_taggeditem_items__object_id=OuterRef("pk"),
-            taggit_taggeditem_items__content_type__model="framework",
+        tagged = TaggedFramework.objects.filter(content_object=OuterRef("pk")).filter(
+            Q(tag__name__icontains=query) | Q(tag__name_zh__icontains=query)
         )
-        return self.filter(
-            Q(name__icontains=query)
-            | Q(description__icontains=query)
-            | Q(drawbacks__icontains=query)
-            | Exists(tagged)
-        )
+        matches = Q(Exists(tagged))
+        for field in Framework.SEARCHED_FIELDS:
+            matches |= Q(**{f"{field}__icontains": query})
+        return self.filter(matches)
 
     def tagged(self, slug: str):
         """Frameworks carrying the tag with this slug."""
         return self.filter(tags__slug=slug)
-
-    def with_trend(self):
-        """Annotate `trend`: net votes cast or changed in the last TRENDING_DAYS days."""
-        since = timezone.now() - timezone.timedelta(days=TRENDING_DAYS)
-        return self.annotate(
-            trend=Coalesce(Sum("votes__value", filter=Q(votes__updated_at__gte=since)), 0)
-        )
 
     def mean_rating(self) -> float:
         """Mean of all the stars of these frameworks' published reviews, from the counters."""
@@ -87,13 +77,12 @@ class FrameworkQuerySet(models.QuerySet):
         if sort not in self.SORTS:
             sort = self.DEFAULT_SORT
         qs = self
-        if sort == "trending":
-            qs = qs.with_trend()
-        elif sort == "rating":
+        if sort == "rating":
             qs = qs.with_bayes_rating()
         tie_break = self.TIE_BREAK
         if sort == "name":
-            tie_break = ("name", "pk")
+            # Case-insensitive on every database: projects spell "aiohttp" and "Bottle".
+            tie_break = (Lower("name"), "name", "pk")
         return qs.order_by(*self.SORTS[sort], *tie_break).prefetch_related("tags")
 
     def with_top_review(self):
@@ -186,21 +175,96 @@ class FrameworkQuerySet(models.QuerySet):
         return self.filter(Q(score__gt=framework.score) | same_score | ties)
 
 
+def is_chinese(language: str | None = None) -> bool:
+    """Whether this language (the active one if not given) is a Chinese one."""
+    return (language or get_language() or settings.LANGUAGE_CODE).lower().startswith("zh")
+
+
+class Bilingual:
+    """A model whose texts are written in Chinese and in English, in explicit fields.
+
+    `BILINGUAL` maps a name to its (Chinese, English) attributes; `text_for` picks the
+    visitor's language and falls back to the other one when that text is not written yet.
+    """
+
+    BILINGUAL: dict[str, tuple[str, str]] = {}
+
+    def text_for(self, name: str, language: str | None = None) -> str:
+        chinese, english = self.BILINGUAL[name]
+        first, fallback = (chinese, english) if is_chinese(language) else (english, chinese)
+        return getattr(self, first) or getattr(self, fallback)
+
+    def is_translated(self, name: str, language: str | None = None) -> bool:
+        """Whether `text_for` gives our English translation of a Chinese text."""
+        english = self.BILINGUAL[name][1]
+        return not is_chinese(language) and bool(getattr(self, english))
+
+
+class Tag(Bilingual, TagBase):
+    """A tag, named in English (`name`, also its slug) and in Chinese (`name_zh`)."""
+
+    name_zh = models.CharField(_("name in Chinese"), max_length=100, blank=True)
+
+    BILINGUAL = {"name": ("name_zh", "name")}
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+
+class TaggedFramework(TaggedItemBase):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_frameworks")
+    content_object = models.ForeignKey("Framework", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("tagged framework")
+        verbose_name_plural = _("tagged frameworks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="tagged_framework_unique"
+            ),
+        ]
+
+
 def _aspect_counter(verbose_name):
     return models.PositiveIntegerField(verbose_name, default=0, editable=False)
 
 
-class Framework(models.Model):
+class Framework(Bilingual, models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("active")
         UNMAINTAINED = "unmaintained", _("unmaintained")
         NOT_WEB_FRAMEWORK = "not-web-framework", _("not a web framework")
 
-    name = models.CharField(_("name"), max_length=80, unique=True)
+    # Curated facts: as the project itself writes and publishes them.
+    name = models.CharField(
+        _("name"), max_length=80, unique=True, help_text=_("As the project itself spells it.")
+    )
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     website = models.URLField(_("official site"), max_length=300)
+    repository = models.URLField(_("source repository"), max_length=300, blank=True)
+    pypi_name = models.CharField(
+        _("package on PyPI"),
+        max_length=100,
+        blank=True,
+        help_text=_("What `pip install` takes; empty when it is not on PyPI."),
+    )
+    # The article's own text (Chinese), kept as written: the seed test proves it.
+    article_name = models.CharField(
+        _("name in the article"),
+        max_length=80,
+        blank=True,
+        help_text=_("The article's spelling, kept as the source; empty for later additions."),
+    )
+    article_website = models.URLField(
+        _("link in the article"), max_length=300, blank=True, help_text=_("The article's 官网.")
+    )
     description = models.TextField(_("description (pros)"))
     drawbacks = models.TextField(_("drawbacks (cons)"), blank=True)
+    # Our English translation of the texts above.
+    summary_en = models.CharField(_("one-line summary in English"), max_length=200, blank=True)
+    description_en = models.TextField(_("description (pros) in English"), blank=True)
+    drawbacks_en = models.TextField(_("drawbacks (cons) in English"), blank=True)
     seed_rank = models.PositiveSmallIntegerField(
         _("seed rank"),
         null=True,
@@ -220,7 +284,7 @@ class Framework(models.Model):
         related_name="replaces",
     )
     is_published = models.BooleanField(_("published"), default=True)
-    tags = TaggableManager(_("tags"), blank=True)
+    tags = TaggableManager(_("tags"), blank=True, through=TaggedFramework)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -231,6 +295,16 @@ class Framework(models.Model):
     score = models.FloatField(_("score"), default=0.0, editable=False)
     review_count = models.PositiveIntegerField(_("reviews"), default=0, editable=False)
     rating_sum = models.PositiveIntegerField(_("sum of stars"), default=0, editable=False)
+    # Time windows: counted votes cast or changed in the last 7 days (net, for `trending`) and in
+    # the last 12 months (for `recent`), aged out by `manage.py release_votes`.
+    trend = models.IntegerField(_("net votes this week"), default=0, editable=False)
+    recent_upvotes = models.PositiveIntegerField(
+        _("up-votes in 12 months"), default=0, editable=False
+    )
+    recent_downvotes = models.PositiveIntegerField(
+        _("down-votes in 12 months"), default=0, editable=False
+    )
+    recent_score = models.FloatField(_("score over 12 months"), default=0.0, editable=False)
 
     # Aspect ratings (catalog/aspects.py): the sum and the number of published reviews that
     # rated each aspect, kept by reviews.services like the star counters.
@@ -248,6 +322,22 @@ class Framework(models.Model):
     async_support_count = _aspect_counter(_("async support: ratings"))
 
     objects = FrameworkQuerySet.as_manager()
+
+    BILINGUAL = {
+        "summary": ("summary", "summary_en"),
+        "description": ("description", "description_en"),
+        "drawbacks": ("drawbacks", "drawbacks_en"),
+    }
+    # What a search looks through, besides the tags' names in both languages.
+    SEARCHED_FIELDS = (
+        "name",
+        "article_name",
+        "description",
+        "drawbacks",
+        "summary_en",
+        "description_en",
+        "drawbacks_en",
+    )
 
     class Meta:
         verbose_name = _("framework")

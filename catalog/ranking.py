@@ -7,6 +7,8 @@ Z = 1.96  # 95% confidence
 PRIOR_WEIGHT = (
     5  # C in the Bayesian average: how many "average" reviews every framework starts with
 )
+TREND_DAYS = 7  # `trending`: net votes cast or changed in this many days
+RECENT_DAYS = 365  # `recent`: the Wilson bound over the votes cast or changed in 12 months
 
 
 def wilson_lower_bound(upvotes: int, downvotes: int, z: float = Z) -> float:
@@ -101,3 +103,60 @@ def why_rank(
     target = wilson_lower_bound(*neighbour_votes)
     needed = upvotes_to_pass(upvotes, downvotes, target)
     return RankReason(position, upvotes, downvotes, score, target, needed)
+
+
+# How sure a score is --------------------------------------------------------------------------
+
+TIE_OVERLAP = 0.5  # neighbours whose intervals share half of the narrower one are a tie
+
+
+def wilson_interval(upvotes: int, downvotes: int, z: float = Z) -> tuple[float, float]:
+    """Both ends of the Wilson score interval for the share of up-votes; (0, 1) with no votes."""
+    n = upvotes + downvotes
+    if n <= 0:
+        return 0.0, 1.0
+    p = upvotes / n
+    centre = p + z * z / (2 * n)
+    margin = z * math.sqrt((p * (1 - p) + z * z / (4 * n)) / n)
+    low = wilson_lower_bound(upvotes, downvotes, z)
+    high = 1.0 if downvotes <= 0 else (centre + margin) / (1 + z * z / n)
+    return low, min(1.0, high)
+
+
+@dataclass(frozen=True)
+class Approval:
+    """The share of up-votes and the range it is 95% sure to lie in, from `votes` votes."""
+
+    votes: int
+    share: float | None  # None without votes
+    low: float
+    high: float
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+
+def approval(upvotes: int, downvotes: int) -> Approval:
+    """Approval in plain numbers: share of up-votes with its 95% Wilson interval."""
+    votes = upvotes + downvotes
+    low, high = wilson_interval(upvotes, downvotes)
+    return Approval(votes, upvotes / votes if votes else None, low, high)
+
+
+def statistical_tie(a: Approval, b: Approval, overlap: float = TIE_OVERLAP) -> bool:
+    """Whether the votes cannot tell the two apart: both have votes and their intervals share
+    at least `overlap` of the narrower one."""
+    if not a.votes or not b.votes:
+        return False
+    shared = min(a.high, b.high) - max(a.low, b.low)
+    narrower = min(a.width, b.width)
+    return shared > 0 and (narrower <= 0 or shared / narrower >= overlap)
+
+
+def ties_with_previous(approvals: list[Approval]) -> list[bool]:
+    """For each item of a ranked list: whether it is a statistical tie with the one above."""
+    return [
+        index > 0 and statistical_tie(approvals[index - 1], current)
+        for index, current in enumerate(approvals)
+    ]

@@ -1,4 +1,10 @@
-"""The seed catalog: 37 frameworks parsed from the Chinese article, and the fixture made from it."""
+"""The seed catalog: 37 frameworks parsed from the Chinese article, and the fixture made from it.
+
+Each fixture entry holds the article's own text (`article_name`, `article_website`,
+`description`, `drawbacks`: proven against the article by tests/catalog/test_seed.py) beside our
+curated facts (`name` as the project spells it, `website`, `repository`, `pypi_name`,
+`curated_tags`) and our English translation (`summary_en`, `description_en`, `drawbacks_en`).
+"""
 
 import json
 import re
@@ -31,13 +37,43 @@ TAG_VOCABULARY: tuple[str, ...] = (
 )
 STATUSES: tuple[str, ...] = ("active", "unmaintained", "not-web-framework")
 
+# The Chinese name of every seed tag (the article's vocabulary above and the curated tags).
+# Acronyms and project names stay as Chinese writers write them.
+TAG_NAMES_ZH: dict[str, str] = {
+    "async": "异步",
+    "sync": "同步",
+    "ASGI": "ASGI",
+    "WSGI": "WSGI",
+    "microframework": "微框架",
+    "full-stack": "全栈",
+    "batteries included": "功能齐全",
+    "REST API": "REST API",
+    "WebSocket": "WebSocket",
+    "microservices": "微服务",
+    "type hints": "类型提示",
+    "high performance": "高性能",
+    "templates": "模板",
+    "object-oriented": "面向对象",
+    "Python 2 only": "仅支持 Python 2",
+    "unmaintained": "已停止维护",
+    "not a web framework": "非 Web 框架",
+    "ORM": "ORM",
+    "admin": "管理后台",
+    "data validation": "数据校验",
+    "dependency injection": "依赖注入",
+    "OpenAPI": "OpenAPI 文档",
+    "HTTP client": "HTTP 客户端",
+    "Twisted": "Twisted",
+    "RPC": "RPC 远程调用",
+}
+
 
 class ArticleEntry(TypedDict):
     """One framework as the article presents it."""
 
     seed_rank: int
-    name: str
-    website: str
+    article_name: str
+    article_website: str
     description: str
     drawbacks: str
 
@@ -92,8 +128,8 @@ def parse_article(text: str) -> list[ArticleEntry]:
         entries.append(
             {
                 "seed_rank": int(heading.group(1)),
-                "name": heading.group(2).strip(),
-                "website": website.group(1),
+                "article_name": heading.group(2).strip(),
+                "article_website": website.group(1),
                 "description": clean_markup(fields["优点"]),
                 "drawbacks": clean_markup(fields["缺点"]),
             }

@@ -1,9 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
-from taggit.models import Tag
 
 from catalog import guide
-from catalog.models import Framework
+from catalog.models import Framework, Tag
 
 STATIC_PAGES = [
     "catalog:ranking",

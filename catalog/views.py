@@ -4,13 +4,12 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import TemplateView
-from taggit.models import Tag
 
 from catalog import guide
 from catalog.compare import alternatives_to, comparison_of, standing_of
 from catalog.filters import FrameworkFilterSet
 from catalog.forms import GuideForm
-from catalog.models import Framework, tags_in_use
+from catalog.models import Framework, Tag, tags_in_use
 
 SWITCHES_SHOWN = 10  # frameworks listed under "came here from" and "moved on to"
 
@@ -83,6 +82,9 @@ class AboutRankingView(TemplateView):
     template_name = "catalog/about_ranking.html"
     extra_context = {"use_cases": guide.USE_CASES, "weights": guide.WEIGHTS, "guide": guide}
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(vote_hold_days=settings.VOTE_HOLD_DAYS, **kwargs)
+
 
 def choose(request):
     """The guide: a few GET questions, and a short list with the reasons for and against."""
@@ -108,6 +110,9 @@ def best(request, slug):
     fits = guide.best_for(guide.load_candidates(), use_case)[: guide.BEST_SHOWN]
     context = {"use_case": use_case, "fits": fits, "use_cases": guide.USE_CASES, "guide": guide}
     return render(request, "catalog/best.html", context)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(vote_hold_days=settings.VOTE_HOLD_DAYS, **kwargs)
 
 
 def compare(request):

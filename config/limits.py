@@ -57,6 +57,17 @@ def too_many(request, wait: int, template="429.html", context=None):
     return response
 
 
+def refusal(request, action: str, *, partial: str, context):
+    """Count an attempt at `action`; over the limit, the 429 answer: the page, or for htmx the
+    widget's own partial (`context()` fills it) with the message in place. Else None."""
+    wait = seconds_to_wait(request, action)
+    if wait is None:
+        return None
+    if not request.htmx:
+        return too_many(request, wait)
+    return too_many(request, wait, partial, context())
+
+
 def limited(action: str):
     """Decorate a view: its POSTs count against `action`'s limit; over it, the 429 page."""
 

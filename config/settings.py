@@ -1,9 +1,11 @@
 """PyWebRank settings: one module, configured by the environment.
 
 Production differs from development by values, not by another settings tree:
-set DJANGO_ENV=production, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL.
+set DJANGO_ENV=production, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and the mail
+server (EMAIL_HOST, or an explicit EMAIL_BACKEND).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -46,12 +48,17 @@ INSTALLED_APPS = [
     "taggit",
     "rest_framework",
     "drf_spectacular",
+    "csp",
+    "axes",
     "catalog",
     "reviews",
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -62,6 +69,8 @@ MIDDLEWARE = [
     "config.middleware.RejectNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it can replace the login page's answer by the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -121,9 +130,10 @@ CACHES["ratelimit"] = (
     else {"BACKEND": "config.cache.DatabaseCache", "LOCATION": "ratelimit_cache"}
 )
 RATELIMIT_USE_CACHE = "ratelimit"
-# The address a limit counts by: REMOTE_ADDR, or the header a trusted proxy sets (for example
-# HTTP_X_REAL_IP). django-ratelimit's own check does not know our atomic database cache.
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# The address a limit counts by: by default the same as the login lock-outs' (REMOTE_ADDR, or
+# the X-Forwarded-For entry our own proxy added: TRUSTED_PROXY_COUNT), or another META key (for
+# example HTTP_X_REAL_IP). django-ratelimit's own check does not know our atomic database cache.
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="config.middleware.client_ip")
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # How often one account and, separately, one address may act: "count/period" (s, m, h, d), "0" for
@@ -145,6 +155,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Axes first: it refuses a locked-out account or address before any password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 LOGIN_URL = "login"
@@ -172,6 +187,14 @@ STORAGES = {
     },
 }
 
+# Production refuses to start without a mail server rather than lose password-reset mail:
+# set EMAIL_HOST (SMTP), or name a backend explicitly with EMAIL_BACKEND.
+if PRODUCTION and not (env.str("EMAIL_HOST", default="") or env.str("EMAIL_BACKEND", default="")):
+    raise ImproperlyConfigured(
+        "Mail is not configured: set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, "
+        "EMAIL_HOST_PASSWORD, EMAIL_USE_TLS) for SMTP, or EMAIL_BACKEND, when "
+        "DJANGO_ENV=production; otherwise password-reset mail would be lost."
+    )
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     default=(
@@ -192,20 +215,84 @@ TAGGIT_CASE_INSENSITIVE = True
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Powerful browser features the site never uses, switched off for it and anything it embeds.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), interest-cohort=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "usb=(), xr-spatial-tracking=()"
+)
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # A load balancer probes the health check over plain HTTP; everything else goes to HTTPS.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 
+# Content-Security-Policy (django-csp): our own files only, no inline script or style, not
+# framed, forms post only here. CSP_REPORT_ONLY=true sends the same policy as report-only, for
+# an operator trying a change; either way browsers report violations to /csp-report/ (logged).
+_CSP_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "report-uri": ["/csp-report/"],
+    }
+}
+if env.bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP_POLICY
+else:
+    CONTENT_SECURITY_POLICY = _CSP_POLICY
+
+# Login lock-out (django-axes): AXES_FAILURE_LIMIT wrong passwords for one account, or from one
+# address, lock logins out for AXES_COOLOFF_MINUTES; a curator can clear it sooner in the admin
+# (Axes → Access attempts → delete). Attempts are kept in the database, shared by every server.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
+AXES_VERBOSE = False
+# How many proxies of ours stand in front of gunicorn (each appends to X-Forwarded-For); 0 means
+# clients connect directly and REMOTE_ADDR is their address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Logs go to stderr: in production one JSON object per line (time, level, logger, message,
+# request_id, and for each request path, method, status, duration_ms); plain text otherwise.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "config.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "config.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Each request is logged once by config.middleware; Django's own line would repeat it.
+    "loggers": {"django.server": {"level": "WARNING"}},
 }
 
 # Ranking page size; small enough for phones, large enough to see the leaders at a glance.

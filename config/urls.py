@@ -12,6 +12,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
+    path("csp-report/", views.csp_report, name="csp-report"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/signup/", views.SignupView.as_view(), name="signup"),
     path(

@@ -1,7 +1,9 @@
 """Project-level views: sign-up and the plain-text endpoints."""
 
+import json
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.db import DatabaseError, connection
@@ -11,11 +13,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import CreateView
 
 from config import limits
 from config.forms import SignupForm
+from reviews import services
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +48,8 @@ class SignupView(CreateView):
         if wait is not None:
             return limits.too_many(self.request, wait)
         response = super().form_valid(form)
+        address = self.request.META.get(settings.RATELIMIT_IP_META_KEY, "")
+        services.standing_create(user=self.object, address=address.split(",")[0].strip())
         login(self.request, self.object, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             self.request, _("Welcome, %(name)s! You can vote now.") % {"name": self.object}
@@ -96,3 +102,35 @@ def csrf_failure(request, reason=""):
         "the page and try again."
     )
     return render(request, "403.html", {"message": message}, status=403)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out login: 429 and what to do, in the visitor's language."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+
+
+# A violation report is small; anything bigger is not one.
+CSP_REPORT_MAX_BYTES = 16 * 1024
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request):
+    """Log a browser's Content-Security-Policy violation report (report-uri) and answer 204."""
+    body = request.read(CSP_REPORT_MAX_BYTES + 1)
+    if len(body) > CSP_REPORT_MAX_BYTES:
+        return HttpResponse(status=413)
+    try:
+        report = json.loads(body).get("csp-report", {})
+    except (ValueError, AttributeError):
+        return HttpResponse(status=400)
+    if not isinstance(report, dict):
+        return HttpResponse(status=400)
+    logger.warning(
+        "CSP violation: %s blocked %s on %s",
+        str(report.get("violated-directive", ""))[:200],
+        str(report.get("blocked-uri", ""))[:200],
+        str(report.get("document-uri", ""))[:200],
+    )
+    return HttpResponse(status=204)

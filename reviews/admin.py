@@ -4,6 +4,10 @@ reviews.services, so the counters and the public moderation log always follow.""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -11,9 +15,18 @@ from django.utils.translation import ngettext
 from catalog.admin import FrameworkAdmin as CatalogFrameworkAdmin
 from catalog.aspects import ASPECT_KEYS
 from catalog.models import Framework
-from reviews import services
+from reviews import selectors, services
 from reviews.counters import recount_all, rows_in
-from reviews.models import HelpfulVote, ModerationAction, Report, Review, Vote
+from reviews.models import (
+    HelpfulVote,
+    ModerationAction,
+    Report,
+    Review,
+    Standing,
+    Suspension,
+    Vote,
+    VoteRing,
+)
 from reviews.text import CleanTextMixin
 
 
@@ -30,13 +43,49 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class HideReasonForm(CleanTextMixin, forms.Form):
-    reason = forms.CharField(
+def public_reason(*, help_text, required_message, initial=None):
+    """The public reason a curator gives for a decision shown in the moderation log."""
+    return forms.CharField(
         label=_("Public reason"),
         max_length=ModerationAction._meta.get_field("reason").max_length,
-        help_text=_("Shown in the public moderation log. Never name the reporters."),
-        error_messages={"required": _("A public reason is required; nothing was hidden.")},
+        help_text=help_text,
+        initial=initial,
+        error_messages={"required": required_message},
     )
+
+
+class HideReasonForm(CleanTextMixin, forms.Form):
+    reason = public_reason(
+        help_text=_("Shown in the public moderation log. Never name the reporters."),
+        required_message=_("A public reason is required; nothing was hidden."),
+    )
+
+
+class HoldReasonForm(CleanTextMixin, forms.Form):
+    reason = public_reason(
+        help_text=_("Shown in the public moderation log with the number of accounts, never names."),
+        required_message=_("A public reason is required; no votes were held out."),
+    )
+
+
+def ask_reason(modeladmin, request, objects, *, form_class, title, action, template):
+    """The page between choosing a curation action and applying it; returns the cleaned public
+    reason, or the page (again with its error, if any)."""
+    form = form_class(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        return form.cleaned_data["reason"]
+    if form.is_bound:
+        modeladmin.message_user(request, form.errors["reason"][0], messages.ERROR)
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "opts": modeladmin.model._meta,
+        "form": form,
+        "objects": objects,
+        "action": action,
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, template, context)
 
 
 class ReportInline(admin.TabularInline):
@@ -102,29 +151,25 @@ class ReviewAdmin(admin.ModelAdmin):
         description=_("Hide selected reviews (asks for a public reason)"), permissions=["change"]
     )
     def hide_reviews(self, request, queryset):
-        form = HideReasonForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            hidden = sum(
-                services.review_hide(
-                    review=review, curator=request.user, reason=form.cleaned_data["reason"]
-                )
-                for review in queryset
-            )
-            self.message_user(
-                request, ngettext("%d review hidden.", "%d reviews hidden.", hidden) % hidden
-            )
-            return None
-        if form.is_bound:
-            self.message_user(request, form.errors["reason"][0], messages.ERROR)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Hide reviews"),
-            "opts": self.model._meta,
-            "form": form,
-            "reviews": queryset.select_related("framework", "user"),
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/reviews/hide_reason.html", context)
+        reason = ask_reason(
+            self,
+            request,
+            queryset.select_related("framework", "user"),
+            form_class=HideReasonForm,
+            title=_("Hide reviews"),
+            action="hide_reviews",
+            template="admin/reviews/hide_reason.html",
+        )
+        if not isinstance(reason, str):
+            return reason
+        hidden = sum(
+            services.review_hide(review=review, curator=request.user, reason=reason)
+            for review in queryset
+        )
+        self.message_user(
+            request, ngettext("%d review hidden.", "%d reviews hidden.", hidden) % hidden
+        )
+        return None
 
     @admin.action(description=_("Restore selected reviews"), permissions=["change"])
     def restore_reviews(self, request, queryset):
@@ -154,7 +199,15 @@ class ReportAdmin(ReadOnlyAdmin):
 
 @admin.register(ModerationAction)
 class ModerationActionAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "action", "framework", "review_title", "reason", "curator")
+    list_display = (
+        "created_at",
+        "action",
+        "framework",
+        "review_title",
+        "account_count",
+        "reason",
+        "curator",
+    )
     list_filter = ("action",)
     search_fields = ("review_title", "reason", "framework__name")
     list_select_related = ("framework", "curator")
@@ -162,8 +215,8 @@ class ModerationActionAdmin(ReadOnlyAdmin):
 
 @admin.register(Vote)
 class VoteAdmin(ReadOnlyAdmin):
-    list_display = ("framework", "user", "value", "updated_at")
-    list_filter = ("value",)
+    list_display = ("framework", "user", "value", "counted", "updated_at")
+    list_filter = ("value", "counted")
     search_fields = ("framework__name", "user__username")
     list_select_related = ("framework", "user")
 
@@ -173,6 +226,185 @@ class HelpfulVoteAdmin(ReadOnlyAdmin):
     list_display = ("review", "user", "created_at")
     search_fields = ("review__title", "user__username")
     list_select_related = ("review", "user")
+
+
+@admin.register(Standing)
+class StandingAdmin(admin.ModelAdmin):
+    """Accounts and whether their votes count: curators hold an account's votes out of the
+    ranking (with a public reason in the moderation log) and restore them."""
+
+    list_display = ("user", "votes_count", "suspension", "user_joined", "vote_total")
+    list_filter = ("votes_count", ("suspension", admin.EmptyFieldListFilter))
+    search_fields = ("user__username",)
+    list_select_related = ("user", "suspension")
+    ordering = ("-user__date_joined", "-pk")
+    actions = ("hold_votes", "restore_votes")
+    readonly_fields = ("user", "votes_count", "suspension", "signup_address")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(vote_total=models.Count("user__framework_votes"))
+        )
+
+    @admin.display(description=_("joined"), ordering="user__date_joined")
+    def user_joined(self, obj):
+        return obj.user.date_joined
+
+    @admin.display(description=_("votes"), ordering="vote_total")
+    def vote_total(self, obj):
+        return obj.vote_total
+
+    @admin.action(
+        description=_("Hold out the votes of selected accounts (asks for a public reason)"),
+        permissions=["change"],
+    )
+    def hold_votes(self, request, queryset):
+        reason = ask_reason(
+            self,
+            request,
+            queryset.select_related("user"),
+            form_class=HoldReasonForm,
+            title=_("Hold out votes"),
+            action="hold_votes",
+            template="admin/reviews/action_reason.html",
+        )
+        if not isinstance(reason, str):
+            return reason
+        users = [standing.user for standing in queryset.select_related("user")]
+        services.votes_suspend(users=users, curator=request.user, reason=reason)
+        self.message_user(
+            request,
+            ngettext(
+                "The votes of %d account are held out.",
+                "The votes of %d accounts are held out.",
+                len(users),
+            )
+            % len(users),
+        )
+        return None
+
+    @admin.action(description=_("Restore the votes of selected accounts"), permissions=["change"])
+    def restore_votes(self, request, queryset):
+        users = [standing.user for standing in queryset.select_related("user")]
+        restored = services.votes_restore(users=users, curator=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "The votes of %d account are restored.",
+                "The votes of %d accounts are restored.",
+                restored,
+            )
+            % restored,
+        )
+
+
+@admin.register(Suspension)
+class SuspensionAdmin(ReadOnlyAdmin):
+    """Every hold curators put on accounts' votes (single accounts or whole rings); lifting one
+    undoes it."""
+
+    list_display = ("created_at", "reason", "account_total", "curator", "lifted_at")
+    list_filter = (("lifted_at", admin.EmptyFieldListFilter),)
+    list_select_related = ("curator",)
+    actions = ("lift",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(account_total=models.Count("standings"))
+
+    @admin.display(description=_("accounts held"), ordering="account_total")
+    def account_total(self, obj):
+        return obj.account_total
+
+    def has_lift_permission(self, request):
+        return request.user.has_perm("reviews.change_standing")
+
+    @admin.action(
+        description=_("Lift selected holds (their votes count again)"), permissions=["lift"]
+    )
+    def lift(self, request, queryset):
+        lifted = sum(
+            services.suspension_lift(suspension=suspension, curator=request.user)
+            for suspension in queryset
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "The votes of %d account are restored.",
+                "The votes of %d accounts are restored.",
+                lifted,
+            )
+            % lifted,
+        )
+
+
+class RingHoldForm(HoldReasonForm):
+    accounts = forms.RegexField(regex=r"^\d+(,\d+)*$", widget=forms.HiddenInput)
+    reason = public_reason(
+        help_text=HoldReasonForm.base_fields["reason"].help_text,
+        required_message=_("A public reason is required; no votes were held out."),
+        initial=_("Coordinated voting (a vote ring)"),
+    )
+
+
+@admin.register(VoteRing)
+class VoteRingAdmin(admin.ModelAdmin):
+    """Suspicious clusters of accounts (reviews.rings) with what they moved; a curator holds
+    out a whole cluster's votes in one step. Undo: lift the hold under "Vote holds"."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self._hold(request)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Vote rings"),
+            "opts": self.model._meta,
+            "rings": selectors.suspicious_rings(),
+            "form": RingHoldForm(),
+            "can_hold": request.user.has_perm("reviews.change_standing"),
+        }
+        return TemplateResponse(request, "admin/reviews/vote_rings.html", context)
+
+    def _hold(self, request):
+        if not request.user.has_perm("reviews.change_standing"):
+            raise PermissionDenied
+        form = RingHoldForm(request.POST)
+        if not form.is_valid():
+            self.message_user(
+                request, _("Nothing was held out: %s") % form.errors.as_text(), messages.ERROR
+            )
+            return redirect(request.path)
+        ids = [int(pk) for pk in form.cleaned_data["accounts"].split(",")]
+        users = list(get_user_model().objects.filter(pk__in=ids))
+        services.votes_suspend(
+            users=users, curator=request.user, reason=form.cleaned_data["reason"]
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "The votes of %d account are held out. To undo, lift the hold under Vote holds.",
+                "The votes of %d accounts are held out. To undo, lift the hold under Vote holds.",
+                len(users),
+            )
+            % len(users),
+        )
+        return redirect("admin:reviews_suspension_changelist")
 
 
 # The catalog's admin knows nothing of votes and reviews (reviews imports catalog, never the

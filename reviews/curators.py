@@ -1,4 +1,5 @@
-"""The "Curators" group: may edit the catalog and moderate reviews, but not manage people.
+"""The "Curators" group: may edit the catalog, moderate reviews and lift login lock-outs, but not
+manage people.
 
 Created by a data migration (which calls `ensure_curators_group` with the historical models);
 make someone a curator in the admin: tick "Staff status" on the user and add them to the group.
@@ -10,13 +11,18 @@ CURATORS = "Curators"
 
 PERMISSIONS = {
     "catalog.Framework": ("add", "change", "view"),
-    "taggit.Tag": ("add", "change", "view"),
-    "taggit.TaggedItem": ("add", "change", "view"),
+    "catalog.Tag": ("add", "change", "view"),
+    "catalog.TaggedFramework": ("add", "change", "view"),
     "reviews.Review": ("change", "view"),
     "reviews.Report": ("change", "view"),
     "reviews.ModerationAction": ("view",),
     "reviews.Vote": ("view",),
+    "reviews.Standing": ("change", "view"),
+    "reviews.Suspension": ("view",),
+    "reviews.VoteRing": ("view",),
     "reviews.HelpfulVote": ("view",),
+    # Login lock-outs (django-axes): deleting the attempts lifts the lock-out.
+    "axes.AccessAttempt": ("view", "delete"),
 }
 
 
@@ -27,7 +33,10 @@ def ensure_curators_group(apps=global_apps):
     ContentType = apps.get_model("contenttypes", "ContentType")
     group, _ = Group.objects.get_or_create(name=CURATORS)
     for label, actions in PERMISSIONS.items():
-        opts = apps.get_model(label)._meta
+        try:
+            opts = apps.get_model(label)._meta
+        except LookupError:  # added by a later migration, which runs this again
+            continue
         # Permissions are normally created after `migrate` (post_migrate); on a fresh database
         # they do not exist yet when this runs, so create the rows the same way Django would.
         content_type, _ = ContentType.objects.get_or_create(

@@ -18,6 +18,14 @@ class VoteQuerySet(models.QuerySet):
 
 
 class Vote(models.Model):
+    """One person's +1 or −1 on a framework.
+
+    `counted`: in the framework's up/down counters (its account is in good standing); held out
+    otherwise. `in_week` / `in_year`: cast or changed within the trend window (7 days) or the
+    `recent` window (12 months) as of the last ageing (`manage.py release_votes`); the window
+    counters add up the counted votes flagged so.
+    """
+
     UP = 1
     DOWN = -1
     VALUES = {"up": UP, "down": DOWN, "clear": None}
@@ -29,6 +37,9 @@ class Vote(models.Model):
     value = models.SmallIntegerField(_("value"), choices=[(UP, "+1"), (DOWN, "−1")])
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    counted = models.BooleanField(_("counted"), default=True, editable=False)
+    in_week = models.BooleanField(_("in the last 7 days"), default=False, editable=False)
+    in_year = models.BooleanField(_("in the last 12 months"), default=False, editable=False)
 
     objects = VoteQuerySet.as_manager()
 
@@ -207,21 +218,93 @@ class Report(models.Model):
         return f"{self.get_reason_display()}: {self.review}"
 
 
+class Suspension(models.Model):
+    """A curator's decision to hold out the votes of some accounts (one, or a whole vote ring).
+
+    The accounts are those whose standing points here; lifting it lets their votes count again.
+    """
+
+    reason = models.CharField(_("public reason"), max_length=200)
+    curator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("held out"), auto_now_add=True)
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("vote hold")
+        verbose_name_plural = _("vote holds")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.reason
+
+
+class Standing(models.Model):
+    """Whether an account's votes count in the ranking, and what ring detection knows of it.
+
+    `votes_count` says where the account's votes are now (counted or held); it follows the rule
+    (older than VOTE_HOLD_DAYS or a published review, and not suspended) whenever
+    reviews.services touches the account, and `manage.py release_votes` catches up with time.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="standing",
+    )
+    votes_count = models.BooleanField(_("votes count"), default=False, editable=False)
+    suspension = models.ForeignKey(
+        Suspension,
+        verbose_name=_("vote hold"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="standings",
+        editable=False,
+    )
+    # A keyed hash of the address the account signed up from: equal for equal addresses,
+    # useless for finding the address itself.
+    signup_address = models.CharField(_("sign-up address (hashed)"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("account standing")
+        verbose_name_plural = _("account standings")
+        indexes = [models.Index(fields=["votes_count", "suspension"])]
+
+    def __str__(self):
+        return str(self.user)
+
+
+class VoteRing(Standing):
+    """The admin's "Vote rings" page (reviews.rings): suspicious clusters of accounts."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("vote ring")
+        verbose_name_plural = _("vote rings")
+
+
 class ModerationAction(models.Model):
-    """A public line in the moderation log: a curator hid or restored a review."""
+    """A public line in the moderation log: a curator hid or restored a review, or held out or
+    restored the votes of some accounts (counted, never named)."""
 
     class Action(models.TextChoices):
         HIDE = "hide", _("hidden")
         RESTORE = "restore", _("restored")
+        HOLD_VOTES = "hold-votes", _("votes held out")
+        RESTORE_VOTES = "restore-votes", _("votes restored")
 
     review = models.ForeignKey(
         Review, null=True, on_delete=models.SET_NULL, related_name="moderation_actions"
     )
     framework = models.ForeignKey(
-        Framework, on_delete=models.CASCADE, related_name="moderation_actions"
+        Framework, null=True, on_delete=models.CASCADE, related_name="moderation_actions"
     )
-    review_title = models.CharField(_("review title"), max_length=120)
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    review_title = models.CharField(_("review title"), max_length=120, blank=True)
+    account_count = models.PositiveIntegerField(_("accounts"), default=0)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     reason = models.CharField(_("public reason"), max_length=200, blank=True)
     curator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -234,4 +317,4 @@ class ModerationAction(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.get_action_display()}: {self.review_title}"
+        return f"{self.get_action_display()}: {self.review_title or self.account_count}"

@@ -1,23 +1,45 @@
 """Reads for the pages: the current user's marks (a whole page's worth in one query) and a
 framework's rating summary (two aggregate queries)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from catalog import ranking
 from catalog.models import Framework
+from reviews import rings, services
 from reviews.models import HelpfulVote, Review, Vote
 
 
-def user_votes(user, frameworks) -> dict[int, int]:
-    """{framework id: +1 or −1} for the user's votes on these frameworks."""
+class UserVotes(dict):
+    """{framework id: +1 or −1}, plus which of those votes are held out of the counts and why:
+    `held` (framework ids), `suspended` (curators hold the account's votes) and `counted_from`
+    (when a new account's votes start to count by age alone)."""
+
+    held: set[int] = frozenset()
+    suspended: bool = False
+    counted_from = None
+
+
+def user_votes(user, frameworks) -> UserVotes:
+    """The user's votes on these frameworks and their standing, in one query."""
+    votes = UserVotes()
     if not user.is_authenticated:
-        return {}
+        return votes
     ids = [framework.pk for framework in frameworks]
-    return dict(
-        Vote.objects.filter(user=user, framework_id__in=ids).values_list("framework_id", "value")
+    rows = Vote.objects.filter(user=user, framework_id__in=ids).values_list(
+        "framework_id", "value", "counted", "user__standing__suspension"
     )
+    for framework_id, value, counted, suspension in rows:
+        votes[framework_id] = value
+        if not counted:
+            votes.held = {*votes.held, framework_id}
+            votes.suspended = suspension is not None
+    if votes.held and not votes.suspended:
+        votes.counted_from = services.hold_ends(user)
+    return votes
 
 
 def user_helpful_marks(user, reviews) -> set[int]:
@@ -73,3 +95,45 @@ def rating_summary(framework: Framework, user) -> RatingSummary:
     return RatingSummary(
         count, ranking.raw_average(stars, count), bayesian, bars, listed, my_status
     )
+
+
+@dataclass
+class Ring:
+    """A suspicious cluster for the admin: its accounts, and what its votes moved."""
+
+    cluster: rings.Cluster
+    accounts: list = field(default_factory=list)  # (pk, username, date joined)
+    moved: list = field(default_factory=list)  # (framework, rings.Moved)
+
+    @property
+    def account_ids(self) -> str:
+        return ",".join(str(pk) for pk, _name, _joined in self.accounts)
+
+
+def suspicious_rings(now=None) -> list[Ring]:
+    """Vote rings among the votes cast or changed in the last rings.LOOKBACK. Three queries."""
+    since = (now or timezone.now()) - rings.LOOKBACK
+    rows = Vote.objects.filter(updated_at__gte=since).values_list(
+        "user_id", "framework_id", "value", "updated_at", "counted"
+    )
+    votes = [rings.CastVote(*row) for row in rows]
+    people = get_user_model().objects.filter(pk__in={vote.user for vote in votes})
+    details = {
+        pk: (pk, name, joined, address or "")
+        for pk, name, joined, address in people.values_list(
+            "pk", "username", "date_joined", "standing__signup_address"
+        )
+    }
+    accounts = [rings.Account(pk, joined, address) for pk, _n, joined, address in details.values()]
+    # Chance is judged against all the counted votes, not only the recent ones a ring dominates.
+    frameworks = {framework.pk: framework for framework in Framework.objects.published()}
+    counters = {pk: (f.upvotes, f.downvotes) for pk, f in frameworks.items()}
+    clusters = rings.find_rings(votes, accounts, shares=rings.shares_from_counts(counters))
+    return [
+        Ring(
+            cluster,
+            [details[pk][:3] for pk in cluster.accounts],
+            [(frameworks[m.framework], m) for m in rings.effect(cluster, counters, votes)],
+        )
+        for cluster in clusters
+    ]

@@ -1,21 +1,42 @@
 """Every write that touches a counter. One transaction each: the row change and the counters
 move together, so the numbers on the pages always equal the rows behind them.
 
-The framework row is locked (SELECT ... FOR UPDATE) before its counters change; on PostgreSQL
-that serialises concurrent writers of one framework, on SQLite the write transaction does.
+Locks are always taken in one order, so two writers never wait on each other in a circle:
+the account's standing first (accounts by id), then frameworks (by id), then reviews. On
+PostgreSQL SELECT ... FOR UPDATE serialises concurrent writers; on SQLite the write transaction
+does.
+
+Vote standing: a vote counts in its framework's up/down counters (and the window counters) only
+while its account is in good standing: older than VOTE_HOLD_DAYS or with a published review, and
+not suspended by curators. Otherwise it is recorded and held out. Whenever a service touches an
+account it settles the account's votes with the rule; `votes_release_due` (run periodically by
+`manage.py release_votes`) catches up with the passing of time.
 """
 
 import copy
+from collections.abc import Iterable
+from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from catalog import aspects, ranking
 from catalog.models import Framework
 from reviews.markup import render_markdown
-from reviews.models import HelpfulVote, ModerationAction, Report, Review, Vote
+from reviews.models import (
+    HelpfulVote,
+    ModerationAction,
+    Report,
+    Review,
+    Standing,
+    Suspension,
+    Vote,
+)
 from reviews.text import clean_text
 
 
@@ -26,13 +47,235 @@ class NotAllowed(Exception):
     """
 
 
-def _locked_framework(framework: Framework) -> Framework:
-    return Framework.objects.select_for_update().get(pk=framework.pk)
+# Frameworks -------------------------------------------------------------------------------------
 
 
-def _save_score(framework: Framework) -> None:
+def _locked_frameworks(pks: Iterable[int]) -> dict[int, Framework]:
+    """Lock these frameworks in id order (the one order every service uses)."""
+    rows = Framework.objects.select_for_update().filter(pk__in=set(pks)).order_by("pk")
+    return {framework.pk: framework for framework in rows}
+
+
+def _save_votes(framework: Framework) -> None:
+    """Store the vote counters of a locked framework, its scores recomputed from them."""
     framework.score = ranking.wilson_lower_bound(framework.upvotes, framework.downvotes)
-    framework.save(update_fields=["upvotes", "downvotes", "score"])
+    framework.recent_score = ranking.wilson_lower_bound(
+        framework.recent_upvotes, framework.recent_downvotes
+    )
+    framework.save(
+        update_fields=[
+            "upvotes",
+            "downvotes",
+            "score",
+            "trend",
+            "recent_upvotes",
+            "recent_downvotes",
+            "recent_score",
+        ]
+    )
+
+
+def _add_vote(framework: Framework, *, value: int, in_week: bool, in_year: bool, sign: int):
+    """Add (sign 1) or take away (sign −1) one counted vote in a locked framework's counters."""
+    up, down = int(value == Vote.UP), int(value == Vote.DOWN)
+    framework.upvotes += sign * up
+    framework.downvotes += sign * down
+    if in_week:
+        framework.trend += sign * value
+    if in_year:
+        framework.recent_upvotes += sign * up
+        framework.recent_downvotes += sign * down
+
+
+# Standing ---------------------------------------------------------------------------------------
+
+
+def hold_ends(user):
+    """When a new account's votes start to count by age alone."""
+    return user.date_joined + timedelta(days=settings.VOTE_HOLD_DAYS)
+
+
+def _qualifies(user, standing: Standing) -> bool:
+    """The rule: not suspended, and older than VOTE_HOLD_DAYS or with a published review."""
+    if standing.suspension_id is not None:
+        return False
+    if hold_ends(user) <= timezone.now():
+        return True
+    return Review.objects.filter(user=user, status=Review.Status.PUBLISHED).exists()
+
+
+def _locked_standing(user) -> Standing:
+    standing = Standing.objects.select_for_update().filter(user=user).first()
+    if standing is None:
+        # Accounts made outside sign-up (createsuperuser, the admin) get theirs on first use.
+        standing, created = Standing.objects.get_or_create(
+            user=user, defaults={"votes_count": _qualifies(user, Standing(user=user))}
+        )
+        if not created:  # made by a concurrent request a moment ago: lock it now
+            standing = Standing.objects.select_for_update().get(user=user)
+    return standing
+
+
+def _may_change(user, standing: Standing) -> bool:
+    """Whether anything but a curator could still move this account's votes in or out."""
+    if standing.suspension_id is not None:
+        return False
+    return not (standing.votes_count and hold_ends(user) <= timezone.now())
+
+
+def _voted_framework_pks(user) -> set[int]:
+    return set(Vote.objects.filter(user=user).values_list("framework_id", flat=True))
+
+
+def _set_counting(standing: Standing, counting: bool, frameworks: dict[int, Framework]) -> int:
+    """Move every vote of the account into the counters or out of them; returns how many.
+
+    The frameworks of those votes must be locked (in `frameworks`).
+    """
+    votes = Vote.objects.filter(user_id=standing.pk, counted=not counting)
+    rows = list(votes.values_list("framework_id", "value", "in_week", "in_year"))
+    sign = 1 if counting else -1
+    touched = set()
+    for framework_id, value, in_week, in_year in rows:
+        _add_vote(
+            frameworks[framework_id], value=value, in_week=in_week, in_year=in_year, sign=sign
+        )
+        touched.add(framework_id)
+    # .update() leaves updated_at alone: a released vote keeps the time it was cast.
+    votes.update(counted=counting)
+    for framework_id in sorted(touched):
+        _save_votes(frameworks[framework_id])
+    standing.votes_count = counting
+    standing.save(update_fields=["votes_count"])
+    return len(rows)
+
+
+def _settle(user, standing: Standing, frameworks: dict[int, Framework]) -> int:
+    """Bring the account's votes in line with the rule; returns how many votes moved."""
+    should = _qualifies(user, standing)
+    if should == standing.votes_count:
+        return 0
+    return _set_counting(standing, should, frameworks)
+
+
+def _lock_for(user, framework: Framework):
+    """Lock the account's standing, then the framework and, when the account's standing may
+    move, every framework it voted on. Returns (standing, {pk: framework})."""
+    standing = _locked_standing(user)
+    pks = {framework.pk}
+    if _may_change(user, standing):
+        pks |= _voted_framework_pks(user)
+    return standing, _locked_frameworks(pks)
+
+
+def address_hash(address: str) -> str:
+    """A keyed hash of an address: equal addresses give equal hashes, and nothing gives the
+    address back without the site's secret key."""
+    return salted_hmac("pywebrank.signup-address", address).hexdigest()
+
+
+@transaction.atomic
+def standing_create(*, user, address: str = "") -> Standing:
+    """Record a new account's standing (its votes held until it qualifies) and the hash of the
+    address it signed up from."""
+    standing, created = Standing.objects.select_for_update().get_or_create(user=user)
+    if address:
+        standing.signup_address = address_hash(address)
+    if created:  # no votes yet: nothing to move
+        standing.votes_count = _qualifies(user, standing)
+    standing.save()
+    return standing
+
+
+@transaction.atomic
+def votes_release(*, user) -> int:
+    """Settle one account's votes with the rule (release held votes once it qualifies)."""
+    standing = _locked_standing(user)
+    if not _may_change(user, standing):
+        return 0
+    frameworks = _locked_frameworks(_voted_framework_pks(user))
+    return _settle(user, standing, frameworks)
+
+
+def votes_release_due() -> int:
+    """Release the held votes of every account that has come of age; returns how many votes.
+
+    One transaction per account, so a long run never holds many locks at once.
+    """
+    cutoff = timezone.now() - timedelta(days=settings.VOTE_HOLD_DAYS)
+    users = get_user_model().objects.filter(
+        standing__votes_count=False, standing__suspension=None, date_joined__lte=cutoff
+    )
+    return sum(votes_release(user=user) for user in users.order_by("pk").iterator())
+
+
+@transaction.atomic
+def votes_suspend(*, users, curator, reason: str) -> Suspension:
+    """Hold out the votes of these accounts (one, or a whole ring), under one public reason.
+
+    Their votes stay recorded; lifting the hold (`suspension_lift`) lets them count again.
+    """
+    users = sorted(users, key=lambda user: user.pk)
+    standings = [_locked_standing(user) for user in users]
+    pks = set(Vote.objects.filter(user__in=users).values_list("framework_id", flat=True))
+    frameworks = _locked_frameworks(pks)
+    suspension = Suspension.objects.create(reason=reason, curator=curator)
+    for standing in standings:
+        if standing.suspension_id is None:
+            standing.suspension = suspension
+            standing.save(update_fields=["suspension"])
+        if standing.votes_count:
+            _set_counting(standing, False, frameworks)
+    ModerationAction.objects.create(
+        action=ModerationAction.Action.HOLD_VOTES,
+        account_count=len(users),
+        reason=reason,
+        curator=curator,
+    )
+    return suspension
+
+
+@transaction.atomic
+def votes_restore(*, users, curator, reason: str = "") -> int:
+    """Take these accounts out of their holds; their votes count again where the rule allows.
+
+    A hold left with no accounts is marked lifted. Returns how many accounts were restored.
+    """
+    users = sorted(users, key=lambda user: user.pk)
+    standings = [(user, _locked_standing(user)) for user in users]
+    suspended = [(user, standing) for user, standing in standings if standing.suspension_id]
+    if not suspended:
+        return 0
+    pks = set(
+        Vote.objects.filter(user__in=[u for u, _s in suspended]).values_list(
+            "framework_id", flat=True
+        )
+    )
+    frameworks = _locked_frameworks(pks)
+    holds = {standing.suspension_id for _user, standing in suspended}
+    for user, standing in suspended:
+        standing.suspension = None
+        standing.save(update_fields=["suspension"])
+        _settle(user, standing, frameworks)
+    Suspension.objects.filter(pk__in=holds, lifted_at=None).exclude(standings__isnull=False).update(
+        lifted_at=timezone.now()
+    )
+    ModerationAction.objects.create(
+        action=ModerationAction.Action.RESTORE_VOTES,
+        account_count=len(suspended),
+        reason=reason,
+        curator=curator,
+    )
+    return len(suspended)
+
+
+def suspension_lift(*, suspension: Suspension, curator, reason: str = "") -> int:
+    """Undo a hold: every account in it is restored. Returns how many."""
+    users = get_user_model().objects.filter(standing__suspension=suspension)
+    return votes_restore(users=list(users), curator=curator, reason=reason)
+
+
+# Votes ------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -40,25 +283,70 @@ def vote_cast(*, user, framework: Framework, value: int | None) -> Framework:
     """Set the user's vote on the framework to +1, −1 or none; returns the framework, counted.
 
     Repeating the same vote changes nothing; switching moves one vote from one side to the other.
+    The vote counts at once when the account is in good standing, else it is held.
     """
     if value not in (Vote.UP, Vote.DOWN, None):
         raise ValueError(f"invalid vote value {value!r}")
-    framework = _locked_framework(framework)
+    standing, frameworks = _lock_for(user, framework)
+    _settle(user, standing, frameworks)
+    framework = frameworks[framework.pk]
     vote = Vote.objects.filter(user=user, framework=framework).first()
-    old = vote.value if vote else None
-    if old == value:
+    if (vote.value if vote else None) == value:
         return framework
+    if vote is not None and vote.counted:
+        _add_vote(framework, value=vote.value, in_week=vote.in_week, in_year=vote.in_year, sign=-1)
     if value is None:
         vote.delete()
-    elif vote is None:
-        Vote.objects.create(user=user, framework=framework, value=value)
     else:
-        vote.value = value
-        vote.save(update_fields=["value", "updated_at"])
-    framework.upvotes += (value == Vote.UP) - (old == Vote.UP)
-    framework.downvotes += (value == Vote.DOWN) - (old == Vote.DOWN)
-    _save_score(framework)
+        vote = vote or Vote(user=user, framework=framework)
+        vote.value, vote.counted, vote.in_week, vote.in_year = (
+            value,
+            standing.votes_count,
+            True,
+            True,
+        )
+        vote.save()
+        if vote.counted:
+            _add_vote(framework, value=value, in_week=True, in_year=True, sign=1)
+    _save_votes(framework)
     return framework
+
+
+def windows_age(now=None) -> int:
+    """Age the time windows: votes cast or changed before the last 7 days leave `trend`, before
+    the last 12 months leave the `recent` counters. One transaction per framework; returns how
+    many votes left a window."""
+    now = now or timezone.now()
+    week = now - timedelta(days=ranking.TREND_DAYS)
+    year = now - timedelta(days=ranking.RECENT_DAYS)
+    stale_week = Vote.objects.filter(in_week=True, updated_at__lt=week)
+    stale_year = Vote.objects.filter(in_year=True, updated_at__lt=year)
+    pks = set(stale_week.values_list("framework_id", flat=True))
+    pks |= set(stale_year.values_list("framework_id", flat=True))
+    aged = 0
+    for pk in sorted(pks):
+        with transaction.atomic():
+            framework = _locked_frameworks([pk])[pk]
+            for value, counted in stale_week.filter(framework=framework).values_list(
+                "value", "counted"
+            ):
+                if counted:
+                    framework.trend -= value
+                aged += 1
+            for value, counted in stale_year.filter(framework=framework).values_list(
+                "value", "counted"
+            ):
+                if counted:
+                    framework.recent_upvotes -= value == Vote.UP
+                    framework.recent_downvotes -= value == Vote.DOWN
+                aged += 1
+            stale_week.filter(framework=framework).update(in_week=False)
+            stale_year.filter(framework=framework).update(in_year=False)
+            _save_votes(framework)
+    return aged
+
+
+# Reviews ----------------------------------------------------------------------------------------
 
 
 def review_contribution(review: Review | None) -> dict[str, int]:
@@ -113,13 +401,15 @@ def review_save(
 ) -> Review:
     """Create the user's review of the framework or edit it in place; counters follow.
 
+    A first published review puts a new account in good standing: its held votes come in.
     Aspect ratings are keyword arguments named by catalog.aspects.ASPECT_KEYS, each 1–5 or None;
     an aspect left out is cleared.
     """
     unknown = aspect_ratings.keys() - set(aspects.ASPECT_KEYS)
     if unknown:
         raise TypeError(f"unknown aspects: {sorted(unknown)}")
-    framework = _locked_framework(framework)
+    standing, frameworks = _lock_for(user, framework)
+    framework = frameworks[framework.pk]
     review = Review.objects.select_for_update().filter(user=user, framework=framework).first()
     counted = copy.copy(review)  # as the counters hold it now
     if review is None:
@@ -138,22 +428,35 @@ def review_save(
         setattr(review, key, aspect_ratings.get(key))
     review.save()
     move_review_counters(framework_id=framework.pk, removed=counted, added=review)
+    _settle(user, standing, frameworks)
     return review
 
 
 @transaction.atomic
 def review_delete(*, review: Review) -> None:
-    """Delete a review (its helpful votes and reports go with it); counters follow."""
-    framework = _locked_framework(review.framework)
+    """Delete a review (its helpful votes and reports go with it); counters follow.
+
+    A new account left without a published review goes back to having its votes held.
+    """
+    user = review.user
+    standing, frameworks = _lock_for(user, review.framework)
+    framework = frameworks[review.framework_id]
     review = Review.objects.select_for_update().get(pk=review.pk)
     move_review_counters(framework_id=framework.pk, removed=review)
     review.delete()
+    _settle(user, standing, frameworks)
 
 
 def _moderate(*, review: Review, curator, reason: str, action: str) -> bool:
-    """Move a review between published and hidden, counters and public log with it."""
+    """Move a review between published and hidden, counters and public log with it.
+
+    The author's standing follows: a new account whose only published review is hidden has its
+    votes held again; restoring the review lets them count.
+    """
     publish = action == ModerationAction.Action.RESTORE
-    framework = _locked_framework(review.framework)
+    user = review.user
+    standing, frameworks = _lock_for(user, review.framework)
+    framework = frameworks[review.framework_id]
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.is_published == publish:
         return False
@@ -169,6 +472,7 @@ def _moderate(*, review: Review, curator, reason: str, action: str) -> bool:
         reason=clean_text(reason),
         curator=curator,
     )
+    _settle(user, standing, frameworks)
     return True
 
 

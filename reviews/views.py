@@ -34,10 +34,14 @@ def forbidden(request, message: str):
 
 
 def _next_url(request, fallback: str) -> str:
-    """Where to go back to: a safe `next` from the form, else the fallback."""
+    """Where to go back to: a safe `next` path ("/…") from the form, else the fallback."""
     url = request.POST.get("next") or request.GET.get("next")
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        url
+        and url.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return url
     return fallback
@@ -56,6 +60,7 @@ def _vote_widget_context(request, framework, back: str) -> dict:
     return {
         "framework": framework,
         "my_vote": my_votes.get(framework.pk),
+        "my_votes": my_votes,
         "next_url": back,
         "oob": True,
     }
@@ -70,12 +75,14 @@ def vote(request, slug):
     choice = request.POST.get("value")
     if choice not in Vote.VALUES:
         return bad_request(request, _("A vote is “up”, “down” or “clear”."))
-    wait = limits.seconds_to_wait(request, "vote")
-    if wait is not None:
-        if not request.htmx:
-            return limits.too_many(request, wait)
-        context = _vote_widget_context(request, framework, back)
-        return limits.too_many(request, wait, "reviews/_vote_widget.html", context)
+    refused = limits.refusal(
+        request,
+        "vote",
+        partial="reviews/_vote_widget.html",
+        context=lambda: _vote_widget_context(request, framework, back),
+    )
+    if refused:
+        return refused
     framework = services.vote_cast(
         user=request.user, framework=framework, value=Vote.VALUES[choice]
     )
@@ -106,17 +113,20 @@ def vote_confirm(request, slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@limits.limited("review")
 def review_edit(request, slug):
     framework = get_object_or_404(Framework.objects.published(), slug=slug)
     review = Review.objects.filter(user=request.user, framework=framework).first()
     data = request.POST if request.method == "POST" else None
     form = ReviewForm(data, instance=review, framework=framework)
+    context = {"form": form, "framework": framework, "review": review}
     if form.is_valid():
+        # Over RATE_REVIEW the form comes back as typed, saying when to send it again.
+        wait = limits.seconds_to_wait(request, "review")
+        if wait is not None:
+            return limits.too_many(request, wait, "reviews/review_form.html", context)
         review = services.review_save(user=request.user, framework=framework, **form.cleaned_data)
         messages.success(request, _("Your review of %(name)s is saved.") % {"name": framework.name})
         return see_other(review.get_absolute_url())
-    context = {"form": form, "framework": framework, "review": review}
     return render(request, "reviews/review_form.html", context)
 
 
@@ -139,13 +149,18 @@ def helpful_toggle(request, pk):
     back = _next_url(request, review.framework.get_absolute_url()).split("#")[0]
     if not request.user.is_authenticated:
         return _login_first(request, back)
-    wait = limits.seconds_to_wait(request, "helpful")
-    if wait is not None:
-        if not request.htmx:
-            return limits.too_many(request, wait)
-        marks = selectors.user_helpful_marks(request.user, [review])
-        context = {"review": review, "marks": marks, "next": back}
-        return limits.too_many(request, wait, "reviews/_helpful_button.html", context)
+    refused = limits.refusal(
+        request,
+        "helpful",
+        partial="reviews/_helpful_button.html",
+        context=lambda: {
+            "review": review,
+            "marks": selectors.user_helpful_marks(request.user, [review]),
+            "next": back,
+        },
+    )
+    if refused:
+        return refused
     try:
         review, marked = services.helpful_toggle(user=request.user, review=review)
     except services.NotAllowed as exc:

@@ -1,12 +1,34 @@
 import io
+import os
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from catalog.models import Framework
 from config import limits
 from tests.factories import FrameworkFactory
+
+# Property tests (tests/test_fuzz.py): "ci" is bounded and repeatable (the same examples every
+# run, no example database, no deadline on a shared machine); "deep" looks much harder, by hand:
+# HYPOTHESIS_PROFILE=deep .venv/bin/python -m pytest tests/test_fuzz.py
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "deep",
+    parent=hypothesis_settings.get_profile("ci"),
+    max_examples=1000,
+    derandomize=False,
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,10 +1,8 @@
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
-from taggit.models import Tag, TaggedItem
 
 from catalog import ranking
-from catalog.models import Framework
+from catalog.models import Framework, Tag, TaggedFramework
 from reviews import services
 from reviews.curators import ensure_curators_group
 from reviews.markup import render_markdown
@@ -15,9 +13,19 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def standing(self, create, extracted, **kwargs):
+        """Like sign-up: the account's standing, its votes held while VOTE_HOLD_DAYS says so.
+
+        `UserFactory(standing="203.0.113.5")` records that sign-up address.
+        """
+        if create:
+            services.standing_create(user=self, address=extracted or "")
 
 
 class FrameworkFactory(factory.django.DjangoModelFactory):
@@ -121,10 +129,9 @@ def bulk_frameworks(count: int, *, start: int = 1000, tags=("bulk", "extra")) ->
     )
     if not frameworks[0].pk:  # backends that do not return ids from bulk_create
         frameworks = list(Framework.objects.filter(slug__startswith="bulk-"))
-    tag_rows = [Tag.objects.get_or_create(name=name, slug=name)[0] for name in tags]
-    content_type = ContentType.objects.get_for_model(Framework)
-    TaggedItem.objects.bulk_create(
-        TaggedItem(tag=tag, content_type=content_type, object_id=framework.pk)
+    tag_rows = [Tag.objects.get_or_create(slug=name, defaults={"name": name})[0] for name in tags]
+    TaggedFramework.objects.bulk_create(
+        TaggedFramework(tag=tag, content_object=framework)
         for framework in frameworks
         for tag in tag_rows
     )

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,20 @@ SETTINGS_VARIABLES = (
     "DATABASE_URL",
     "REDIS_URL",
     "DJANGO_SETTINGS_MODULE",
+    "EMAIL_HOST",
+    "EMAIL_BACKEND",
+    "CSP_REPORT_ONLY",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests' conftest
 )
+# The README's production environment (Deployment), minus what each test varies.
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "Yq3v8H0rQm2-Lk7sX9tW4pZ1aB6cD5eF0gH8iJ7kL3mN2oP1qR4sT6uV9wX0yZ2aB4c",
+    "ALLOWED_HOSTS": "pywebrank.example",
+    "DATABASE_URL": "postgres://pywebrank:secret@127.0.0.1:5432/pywebrank",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_HOST": "smtp.pywebrank.example",
+}
 REPORT = """
 import json
 import config.settings as s
@@ -31,17 +45,23 @@ print(json.dumps({
 """
 
 
-def import_settings(**variables) -> subprocess.CompletedProcess:
+def run_python(code, *arguments, **variables) -> subprocess.CompletedProcess:
+    """Run Python code (`-c`) or a script in a fresh interpreter with only these variables set."""
     env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
     env.update(variables)
+    command = ["-c", code] if code else []
     return subprocess.run(
-        [sys.executable, "-c", REPORT],
+        [sys.executable, *command, *arguments],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
     )
+
+
+def import_settings(**variables) -> subprocess.CompletedProcess:
+    return run_python(REPORT, **variables)
 
 
 def settings_with(**variables) -> dict:
@@ -65,7 +85,10 @@ def test_production_refuses_an_empty_secret_key():
 
 def test_production_with_a_secret_key_starts_without_debug():
     settings = settings_with(
-        DJANGO_ENV="production", SECRET_KEY="s3cret-from-the-env", ALLOWED_HOSTS="example.org"
+        DJANGO_ENV="production",
+        SECRET_KEY="s3cret-from-the-env",
+        ALLOWED_HOSTS="example.org",
+        EMAIL_HOST="smtp.example.org",
     )
     assert settings["DEBUG"] is False
     assert settings["SECRET_KEY"] == "s3cret-from-the-env"
@@ -94,3 +117,41 @@ def test_redis_url_selects_the_redis_cache():
     settings = settings_with(REDIS_URL="redis://cache.example.org:6379/1")
     assert settings["CACHE"] == "django.core.cache.backends.redis.RedisCache"
     assert settings["CACHE_LOCATION"] == "redis://cache.example.org:6379/1"
+
+
+def test_production_refuses_to_start_without_a_mail_server():
+    result = import_settings(**{**PRODUCTION, "EMAIL_HOST": ""})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: Mail is not configured: set EMAIL_HOST" in result.stderr
+
+
+def test_production_accepts_an_explicit_mail_backend_instead_of_a_host():
+    variables = {**PRODUCTION, "EMAIL_HOST": "", "EMAIL_BACKEND": "anymail.backends.x.EmailBackend"}
+    assert import_settings(**variables).returncode == 0
+
+
+def test_development_needs_no_mail_server():
+    assert import_settings(EMAIL_HOST="").returncode == 0
+
+
+def test_check_deploy_is_silent_with_the_readmes_production_variables():
+    result = run_python(
+        None, "manage.py", "check", "--deploy", "--fail-level", "DEBUG", **PRODUCTION
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    # Only the checks settings.SILENCED_SYSTEM_CHECKS names on purpose may be silenced.
+    assert re.fullmatch(
+        r"System check identified no issues \(\d+ silenced\)\.", result.stdout.strip()
+    )
+
+
+def test_csp_report_only_switch_moves_the_policy_to_report_only():
+    script = (
+        "import json, config.settings as s; print(json.dumps("
+        "[s.CONTENT_SECURITY_POLICY, s.CONTENT_SECURITY_POLICY_REPORT_ONLY]))"
+    )
+    run = run_python(script, CSP_REPORT_ONLY="true")
+    enforced, report_only = json.loads(run.stdout)
+    assert enforced is None
+    assert report_only["DIRECTIVES"]["script-src"] == ["'self'"]
+    assert report_only["DIRECTIVES"]["report-uri"] == ["/csp-report/"]

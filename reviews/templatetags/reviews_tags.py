@@ -24,6 +24,7 @@ def vote_widget(context, framework, votes):
     return {
         "framework": framework,
         "my_vote": votes.get(framework.pk),
+        "my_votes": votes,
         "next_url": request.get_full_path(),
         "login_to_vote": login_to_vote(framework, request.get_full_path()),
         "user": request.user,

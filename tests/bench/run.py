@@ -137,6 +137,8 @@ def main() -> int:
         SECRET_KEY="bench-only-secret",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         API_ANON_RATE="1000000/min",
+        SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback, no TLS proxy in front
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(BASE_DIR),
     )

@@ -24,7 +24,9 @@ def test_vote_in_place_switch_clear_and_an_anonymous_vote_is_cast_after_logging_
     mark_page(page)
     up.click()
     expect(flask.locator("[data-role=upvotes]")).to_have_text("1")
-    expect(flask.locator("[data-role=approval]")).to_contain_text("100% approve · 1 vote")
+    expect(flask.locator("[data-role=approval]")).to_contain_text(
+        "100% approve · 95% sure it is between 21% and 100% · 1 vote"
+    )
     expect(flask.locator("[data-role=my-vote]")).to_have_text("You voted up")
     expect(up).to_have_attribute("aria-pressed", "true")
     assert_not_reloaded(page)

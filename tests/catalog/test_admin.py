@@ -21,8 +21,15 @@ def form_data(framework, **changes) -> dict:
         "slug": framework.slug,
         "website": framework.website,
         "tags": ", ".join(framework.tags.names()),
+        "repository": framework.repository,
+        "pypi_name": framework.pypi_name,
+        "article_name": framework.article_name,
+        "article_website": framework.article_website,
         "description": framework.description,
         "drawbacks": framework.drawbacks,
+        "summary_en": framework.summary_en,
+        "description_en": framework.description_en,
+        "drawbacks_en": framework.drawbacks_en,
         "seed_rank": framework.seed_rank or "",
         "status": framework.status,
         "replaced_by": framework.replaced_by_id or "",
@@ -131,6 +138,55 @@ def test_curator_edits_text_and_tags_but_not_counters(admin_client, frameworks):
     assert sorted(frameworks.tags.names()) == ["WSGI", "microframework"]
     assert (frameworks.upvotes, frameworks.downvotes, frameworks.score) == (4, 1, 0.3755)
     assert (frameworks.review_count, frameworks.rating_sum) == (0, 0)
+
+
+def test_curator_edits_the_article_text_our_english_and_the_curated_facts(admin_client, frameworks):
+    form = admin_client.get(change_url(frameworks)).content.decode()
+    for heading in (
+        "Curated facts",
+        "The article&#x27;s text, in Chinese",
+        "Our English translation",
+    ):
+        assert heading in form
+    data = form_data(
+        frameworks,
+        description="轻量的微框架。",
+        drawbacks="大型项目需要自己组织。",
+        summary_en="A light microframework.",
+        description_en="Light and simple.",
+        drawbacks_en="Large projects need their own structure.",
+        repository="https://github.com/pallets/flask",
+        pypi_name="Flask",
+        article_name="Flask",
+        article_website="https://flask.palletsprojects.com/en/2.0.x/",
+    )
+    response = admin_client.post(change_url(frameworks), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    frameworks.refresh_from_db()
+    assert frameworks.text_for("description", "zh-hans") == "轻量的微框架。"
+    assert frameworks.text_for("description", "en") == "Light and simple."
+    assert frameworks.text_for("drawbacks", "en") == "Large projects need their own structure."
+    assert frameworks.text_for("summary", "en") == "A light microframework."
+    assert (frameworks.repository, frameworks.pypi_name) == (
+        "https://github.com/pallets/flask",
+        "Flask",
+    )
+
+
+def test_curator_names_a_tag_in_chinese(admin_client, frameworks):
+    tag = frameworks.tags.get()
+    response = admin_client.post(
+        f"/admin/catalog/tag/{tag.pk}/change/",
+        {"name": tag.name, "name_zh": "微框架", "slug": tag.slug, "_save": "Save"},
+    )
+    assert response.status_code == 302
+    tag.refresh_from_db()
+    assert (tag.text_for("name", "zh-hans"), tag.text_for("name", "en")) == (
+        "微框架",
+        "microframework",
+    )
+    changelist = admin_client.get("/admin/catalog/tag/", {"q": "微框架"})
+    assert list(changelist.context["cl"].result_list) == [tag]
 
 
 def test_unpublishing_in_the_admin_hides_the_framework_from_the_site(admin_client, en, frameworks):

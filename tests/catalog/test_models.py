@@ -1,7 +1,8 @@
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
-from catalog.models import Framework
+from catalog.models import Framework, Tag
 from tests.factories import FrameworkFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,42 @@ def test_summary_is_the_first_sentence_of_the_description(description, summary):
 def test_summary_does_not_stop_at_a_very_short_first_clause():
     text = "短。后面的句子更长一些。"
     assert FrameworkFactory(description=text).summary == text
+
+
+def test_texts_for_chinese_readers_are_the_articles_and_for_english_readers_ours():
+    framework = FrameworkFactory(
+        description="一个轻量而简单的框架。第二句。",
+        summary_en="Light.",
+        description_en="Light. Second.",
+    )
+    assert framework.text_for("summary", "zh-hans") == "一个轻量而简单的框架。"
+    assert framework.text_for("description", "zh-hans") == "一个轻量而简单的框架。第二句。"
+    assert framework.text_for("summary", "en") == "Light."
+    assert framework.text_for("description", "en") == "Light. Second."
+    assert framework.is_translated("description", "en")
+    assert not framework.is_translated("description", "zh-hans")
+
+
+def test_an_untranslated_text_falls_back_to_the_other_language():
+    framework = FrameworkFactory(drawbacks="", drawbacks_en="Heavy.", description_en="")
+    assert framework.text_for("drawbacks", "zh-hans") == "Heavy."
+    assert framework.text_for("description", "en") == framework.description
+    assert not framework.is_translated("description", "en")
+
+
+def test_text_for_follows_the_active_language():
+    framework = FrameworkFactory(description="轻量。", summary_en="Light.")
+    with translation.override("en"):
+        assert framework.text_for("summary") == "Light."
+    with translation.override("zh-hans"):
+        assert framework.text_for("summary") == "轻量。"
+
+
+def test_tag_names_in_both_languages():
+    tag = Tag.objects.create(name="templates", slug="templates", name_zh="模板")
+    untranslated = Tag.objects.create(name="HTMX", slug="htmx")
+    assert (tag.text_for("name", "zh-hans"), tag.text_for("name", "en")) == ("模板", "templates")
+    assert untranslated.text_for("name", "zh-hans") == "HTMX"
 
 
 def test_vote_count_comes_from_the_counters():

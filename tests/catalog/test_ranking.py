@@ -129,3 +129,60 @@ def test_upvotes_to_pass_is_none_when_the_target_is_unreachable(target):
 def test_wilson_lower_bound_is_exactly_zero_without_up_votes(down):
     # Rounding noise (±1e-17) here would sort down-voted frameworks at random among themselves.
     assert wilson_lower_bound(0, down) == 0.0
+
+
+# Approval and its 95% interval -----------------------------------------------------------------
+
+
+def test_approval_without_votes_has_no_share_and_the_widest_range():
+    assert ranking.approval(0, 0) == ranking.Approval(0, None, 0.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("up", "down", "share", "low", "high"),
+    [
+        (4, 0, 1.0, 0.5101, 1.0),
+        (400, 100, 0.8, 0.7627, 0.8327),
+        (32, 9, 0.7805, 0.6329, 0.8800),
+        (0, 3, 0.0, 0.0, 0.5615),
+        (50, 50, 0.5, 0.4038, 0.5962),
+    ],
+)
+def test_approval_is_the_share_with_both_ends_of_the_wilson_interval(up, down, share, low, high):
+    result = ranking.approval(up, down)
+
+    assert result.votes == up + down
+    assert result.share == pytest.approx(share, abs=1e-4)
+    assert (result.low, result.high) == (
+        pytest.approx(low, abs=1e-4),
+        pytest.approx(high, abs=1e-4),
+    )
+    assert result.low == ranking.wilson_lower_bound(up, down)
+
+
+def test_four_of_four_and_four_hundred_of_five_hundred_look_as_different_as_they_are():
+    few, many = ranking.approval(4, 0), ranking.approval(400, 100)
+
+    assert few.share > many.share
+    assert few.width > 6 * many.width
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "tied"),
+    [
+        ((32, 9), (30, 10), True),  # 78% and 75% of about forty votes: cannot tell apart
+        ((400, 100), (4, 0), True),  # four votes are consistent with 80%
+        ((90, 10), (10, 90), False),
+        ((900, 100), (800, 200), False),  # many votes: 90% is clearly ahead of 80%
+        ((5, 0), (0, 0), False),  # no votes: nothing to compare
+    ],
+)
+def test_statistical_tie_when_the_intervals_overlap_heavily(a, b, tied):
+    assert ranking.statistical_tie(ranking.approval(*a), ranking.approval(*b)) is tied
+    assert ranking.statistical_tie(ranking.approval(*b), ranking.approval(*a)) is tied
+
+
+def test_ties_with_previous_compares_each_row_with_the_one_above():
+    rows = [ranking.approval(*votes) for votes in ((900, 100), (32, 9), (30, 10), (1, 30))]
+
+    assert ranking.ties_with_previous(rows) == [False, False, True, False]

@@ -8,23 +8,19 @@ from django.utils.text import slugify
 from catalog.seed import (
     ARTICLE_PATH,
     STATUSES,
+    TAG_NAMES_ZH,
     TAG_VOCABULARY,
     clean_markup,
     load_fixture,
     parse_article,
 )
 
-FIXTURE_KEYS = {
-    "seed_rank",
-    "name",
-    "slug",
-    "website",
-    "description",
-    "drawbacks",
-    "tags",
-    "status",
-    "replaced_by",
-}
+ARTICLE_KEYS = {"seed_rank", "article_name", "article_website", "description", "drawbacks"}
+CURATED_KEYS = {"name", "website", "repository", "pypi_name", "curated_tags"}
+ENGLISH_KEYS = {"summary_en", "description_en", "drawbacks_en"}
+FIXTURE_KEYS = (
+    ARTICLE_KEYS | CURATED_KEYS | ENGLISH_KEYS | {"slug", "tags", "status", "replaced_by"}
+)
 MARKUP = ("<br", "**", "![", "](", "<a ", ".png")
 
 
@@ -45,7 +41,8 @@ def fixture() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def by_name(fixture) -> dict[str, dict]:
-    return {entry["name"]: entry for entry in fixture}
+    """Entries by the article's name for them."""
+    return {entry["article_name"]: entry for entry in fixture}
 
 
 def sections_by_lines(article: str) -> list[dict]:
@@ -103,24 +100,24 @@ def test_article_has_37_frameworks_in_order(parsed):
 def test_parsed_names_and_texts_match_a_line_by_line_reading(article, parsed):
     sections = sections_by_lines(article)
     assert [(s["rank"], s["name"]) for s in sections] == [
-        (e["seed_rank"], e["name"]) for e in parsed
+        (e["seed_rank"], e["article_name"]) for e in parsed
     ]
     for section, entry in zip(sections, parsed, strict=True):
-        assert entry["description"] == section["优"], entry["name"]
-        assert entry["drawbacks"] == section["缺"], entry["name"]
+        assert entry["description"] == section["优"], entry["article_name"]
+        assert entry["drawbacks"] == section["缺"], entry["article_name"]
 
 
 def test_every_website_is_the_linked_url_of_its_section(article, parsed):
     for entry in parsed:
-        link = f"[{entry['website']}]({entry['website']})"
-        heading = f"## {entry['seed_rank']}、{entry['name']} 框架"
+        link = f"[{entry['article_website']}]({entry['article_website']})"
+        heading = f"## {entry['seed_rank']}、{entry['article_name']} 框架"
         section = article.split(heading, 1)[1].split("\n## ", 1)[0]
-        assert link in section, entry["name"]
-        assert entry["website"].startswith(("http://", "https://"))
+        assert link in section, entry["article_name"]
+        assert entry["article_website"].startswith(("http://", "https://"))
 
 
 def test_names_drop_the_number_and_the_framework_suffix(parsed):
-    names = [entry["name"] for entry in parsed]
+    names = [entry["article_name"] for entry in parsed]
     assert names[:4] == ["Django", "Flask", "Pyramid", "web.py"]
     assert {"Fastapi", "Index.py", "Zope2", "apidaora"} <= set(names)
     assert not [name for name in names if "框架" in name or "、" in name]
@@ -128,12 +125,12 @@ def test_names_drop_the_number_and_the_framework_suffix(parsed):
 
 def test_no_markup_or_label_is_left_in_any_text(parsed):
     for entry in parsed:
-        for field in ("name", "website", "description", "drawbacks"):
+        for field in ("article_name", "article_website", "description", "drawbacks"):
             for mark in MARKUP:
-                assert mark not in entry[field], (entry["name"], field, mark)
+                assert mark not in entry[field], (entry["article_name"], field, mark)
         for text in (entry["description"], entry["drawbacks"]):
             assert text and text == text.strip()
-            assert not re.search(r"[优缺] ?点：", text), entry["name"]
+            assert not re.search(r"[优缺] ?点：", text), entry["article_name"]
 
 
 # the fixture
@@ -143,7 +140,8 @@ def test_fixture_has_the_37_parsed_entries_with_exactly_the_expected_keys(fixtur
     assert len(fixture) == 37
     for entry in fixture:
         assert set(entry) == FIXTURE_KEYS, entry["name"]
-    article_fields = [{key: entry[key] for key in parsed[0]} for entry in fixture]
+    article_fields = [{key: entry[key] for key in ARTICLE_KEYS} for entry in fixture]
+    assert set(parsed[0]) == ARTICLE_KEYS
     assert article_fields == parsed
 
 
@@ -151,7 +149,7 @@ def test_slugs_are_unique_and_slugified_names(fixture):
     slugs = [entry["slug"] for entry in fixture]
     assert len(set(slugs)) == len(slugs)
     for entry in fixture:
-        assert entry["slug"] == slugify(entry["name"])
+        assert entry["slug"] == slugify(entry["article_name"])
 
 
 def test_tags_come_from_the_vocabulary(fixture):
@@ -178,9 +176,9 @@ def test_replaced_by_points_at_another_seed_framework(fixture):
 # spot checks with real values
 
 
-def test_first_entry_is_django_with_its_github_site(fixture):
-    assert fixture[0]["name"] == "Django"
-    assert fixture[0]["website"] == "https://github.com/django/django.git"
+def test_first_entry_is_django_with_its_github_site_as_the_article_wrote_it(fixture):
+    assert fixture[0]["article_name"] == "Django"
+    assert fixture[0]["article_website"] == "https://github.com/django/django.git"
 
 
 def test_dotted_names_get_dotless_slugs(by_name):
@@ -190,7 +188,7 @@ def test_dotted_names_get_dotless_slugs(by_name):
 
 def test_aiohttp_drawbacks_rejoin_the_word_split_by_br(fixture):
     aiohttp = fixture[23]
-    assert aiohttp["name"] == "Aiohttp"
+    assert aiohttp["article_name"] == "Aiohttp"
     assert "添加的请求，如果" in aiohttp["drawbacks"]
     assert "\n" not in aiohttp["drawbacks"]
 
@@ -223,3 +221,75 @@ def test_tags_stated_by_the_article(by_name):
     assert {"ASGI", "WebSocket", "async"} <= set(by_name["Starlette"]["tags"])
     assert "Python 2 only" in by_name["Web2py"]["tags"]
     assert "async" not in by_name["hug"]["tags"]
+
+
+# beside the article: our English text and the curated facts
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+
+
+def test_every_entry_has_english_summary_strengths_and_drawbacks(fixture):
+    for entry in fixture:
+        for field in ENGLISH_KEYS:
+            text = entry[field]
+            assert text and text == text.strip(), (entry["name"], field)
+            assert not CJK.search(text), (entry["name"], field, CJK.search(text)[0])
+        assert "\n" not in entry["summary_en"] and len(entry["summary_en"]) <= 200
+
+
+def test_english_texts_are_not_copies_of_each_other(fixture):
+    for field in ENGLISH_KEYS - {"drawbacks_en"}:  # "Little documentation in Chinese." repeats
+        texts = [entry[field] for entry in fixture]
+        assert len(set(texts)) == len(texts), field
+
+
+def test_every_tag_has_a_chinese_name(fixture):
+    for entry in fixture:
+        for tag in entry["tags"] + entry["curated_tags"]:
+            assert TAG_NAMES_ZH.get(tag), (entry["name"], tag)
+    assert all(CJK.search(name) or name.isascii() for name in TAG_NAMES_ZH.values())
+    assert TAG_NAMES_ZH["templates"] == "模板"
+    assert TAG_NAMES_ZH["microframework"] == "微框架"
+
+
+def test_curated_tags_add_to_the_articles_without_repeating_them(fixture):
+    for entry in fixture:
+        curated = entry["curated_tags"]
+        assert len(set(curated)) == len(curated), entry["name"]
+        assert not set(curated) & set(entry["tags"]), entry["name"]
+
+
+def test_curated_names_are_unique_and_keep_the_slug_of_the_article_name(fixture):
+    names = [entry["name"] for entry in fixture]
+    assert len(set(names)) == len(names)
+
+
+def test_curated_links_are_urls_and_repositories_unique(fixture):
+    for entry in fixture:
+        assert entry["website"].startswith(("https://", "http://")), entry["name"]
+        assert not entry["website"].endswith(".git"), entry["name"]
+        assert entry["repository"] == "" or entry["repository"].startswith("https://"), entry
+    repositories = [entry["repository"] for entry in fixture if entry["repository"]]
+    assert len(set(repositories)) == len(repositories)
+
+
+def test_known_curated_facts(by_name):
+    django = by_name["Django"]
+    assert (django["website"], django["repository"], django["pypi_name"]) == (
+        "https://www.djangoproject.com/",
+        "https://github.com/django/django",
+        "Django",
+    )
+    assert {"full-stack", "batteries included", "ORM", "admin"} <= set(django["curated_tags"])
+    assert (by_name["Fastapi"]["name"], by_name["Fastapi"]["pypi_name"]) == ("FastAPI", "fastapi")
+    assert by_name["Fastapi"]["repository"] == "https://github.com/fastapi/fastapi"
+    assert (by_name["Aiohttp"]["name"], by_name["Aiohttp"]["pypi_name"]) == ("aiohttp", "aiohttp")
+    assert by_name["Aiohttp"]["repository"] == "https://github.com/aio-libs/aiohttp"
+    assert by_name["Flask"]["repository"] == "https://github.com/pallets/flask"
+    assert by_name["Web2py"]["name"] == "web2py"
+
+
+def test_spelling_changes_are_only_in_case_or_version(fixture):
+    for entry in fixture:
+        article = entry["article_name"].lower()
+        assert entry["name"].lower() in (article, article.rstrip("2")), entry["name"]

@@ -79,7 +79,7 @@ def test_ranking_searches_chinese_text(en, seeded):
 
 def test_ranking_filters_by_tag(en, seeded):
     response = en.get("/", {"tag": "not-a-web-framework"})
-    assert row_names(response) == ["Cubes", "Dpark", "Buildbot"]
+    assert row_names(response) == ["Cubes", "DPark", "Buildbot"]
     assert "not a web framework" in response.content.decode()
 
 
@@ -123,7 +123,7 @@ def test_pagination_keeps_the_filters(en, seeded, settings):
     first = row_names(response)
     second = row_names(en.get("/", {k: v[0] for k, v in query.items()}))
     assert len(first) == 2 and second and not set(first) & set(second)
-    assert first + second == sorted(first + second)
+    assert first + second == sorted(first + second, key=str.lower)
 
 
 def test_pages_neither_repeat_nor_skip_frameworks(en, seeded, settings):
@@ -230,7 +230,8 @@ def test_detail_of_a_replaced_framework_links_the_replacement(en, seeded):
 def test_tag_list_shows_every_tag_with_its_count(en, seeded):
     content = en.get("/tags/").content.decode()
     assert 'href="/tags/websocket/"' in content
-    assert re.search(r"WebSocket <span class=\"tag-count\">6</span>", content)
+    count = sum("WebSocket" in e["tags"] + e["curated_tags"] for e in load_fixture())
+    assert re.search(rf"WebSocket <span class=\"tag-count\">{count}</span>", content)
 
 
 def test_tag_page_lists_its_frameworks_ranked(en, seeded):
@@ -242,7 +243,7 @@ def test_tag_page_pagination_keeps_the_sort(en, seeded, settings):
     settings.RANKING_PAGE_SIZE = 2
     response = en.get("/tags/async/", {"sort": "name"})
     assert next_link_query(response) == {"sort": ["name"], "page": ["2"]}
-    assert row_names(response) == ["Aiohttp", "Asgineer"]
+    assert row_names(response) == ["aiohttp", "Asgineer"]  # case-insensitive on every database
 
 
 def test_tag_page_with_only_unpublished_frameworks_is_empty(en, seeded):
@@ -396,7 +397,7 @@ def test_no_jargon_outside_the_page_that_explains_the_ranking(
 def test_the_ranking_row_says_approval_and_stars_in_plain_words(en, voted_and_reviewed):
     row = visible_text(en.get("/")).split("Flask", 1)[1]
     assert row.startswith(" ")
-    assert "83% approve · 6 votes" in row  # the headline: share of up-votes, and how many
+    assert "83% approve · 95% sure it is between 44% and 97% · 6 votes" in row  # and how sure
     assert "★ 4.5 out of 5 stars · 2 reviews" in row  # the plain average, as everywhere
     assert "No votes yet" in visible_text(en.get("/")).split("Django", 1)[1]
     # The explanation is one tap away in a disclosure, not a hover title.

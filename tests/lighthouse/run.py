@@ -127,6 +127,9 @@ def main() -> int:
         "DATABASE_URL": f"sqlite:///{workdir / 'lighthouse.sqlite3'}",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(BASE_DIR),
+        # Plain HTTP on loopback: no TLS proxy in front, and no mail is sent.
+        "SECURE_SSL_REDIRECT": "false",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
     env.pop("REDIS_URL", None)
     server = serve(env)

@@ -365,6 +365,14 @@ def test_plain_helpful_ignores_an_external_next(review, people):
     assert response["Location"] == f"/frameworks/flask/#review-{review.pk}"
 
 
+@pytest.mark.parametrize("next_url", ["0", "admin:index", "frameworks", "?page=2"])
+def test_a_next_that_is_not_a_path_goes_back_to_the_framework(review, people, next_url):
+    """Found by tests/test_fuzz.py: `next=0` was taken for a URL name and answered 500."""
+    response = client_as(people["other"]).post(f"/reviews/{review.pk}/helpful/", {"next": next_url})
+    assert response.status_code == 303
+    assert response["Location"] == f"/frameworks/flask/#review-{review.pk}"
+
+
 def test_framework_page_shows_the_readers_own_helpful_marks(review, people):
     client = client_as(people["other"])
     client.post(f"/reviews/{review.pk}/helpful/")

@@ -1,0 +1,226 @@
+"""Vote rings on generated data: honest voters with natural noise plus a planted ring of 30
+accounts that up-vote one framework and down-vote its rivals. The ring is found, no honest voter
+is in a cluster, and holding it out restores the honest ranking."""
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from catalog.models import Framework
+from reviews import rings, selectors, services
+from reviews.counters import counter_drift, recount_all
+from reviews.models import ModerationAction, Standing, Suspension, Vote
+from tests.factories import CuratorFactory, FrameworkFactory, UserFactory
+
+NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
+APPROVAL = [0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5, 0.45, 0.4, 0.35]
+TARGET, RIVALS = 8, (0, 1, 2)  # the ring pushes a middling framework past the favourites
+HONEST, RING = 300, 30
+
+
+def generate(seed: int, *, now=NOW, ring=True, frameworks=None):
+    """(votes, accounts, ring account ids): honest people join over a year and vote on a few
+    frameworks each at their own times, mostly by the framework's merit, sometimes against it;
+    the ring's accounts are made within two hours, from three addresses, and vote together."""
+    rng = random.Random(seed)
+    frameworks = frameworks or list(range(1, len(APPROVAL) + 1))
+    votes, accounts = [], []
+    for user in range(1, HONEST + 1):
+        joined = now - timedelta(days=rng.uniform(30, 400))
+        accounts.append(rings.Account(user, joined, f"honest-{user}"))
+        active = min(180.0, (now - joined).days)
+        for index in rng.sample(range(len(frameworks)), rng.randint(3, 9)):
+            liked = rng.random() < APPROVAL[index]
+            at = joined + timedelta(days=rng.uniform(0, active))
+            votes.append(rings.CastVote(user, frameworks[index], 1 if liked else -1, at))
+    ring_ids = list(range(HONEST + 1, HONEST + RING + 1)) if ring else []
+    start = now - timedelta(days=20)
+    for n, user in enumerate(ring_ids):
+        accounts.append(
+            rings.Account(user, start + timedelta(minutes=rng.uniform(0, 120)), f"ring-{n % 3}")
+        )
+        burst = now - timedelta(days=5, minutes=rng.uniform(0, 360))
+        votes.append(rings.CastVote(user, frameworks[TARGET], 1, burst))
+        for rival in RIVALS:
+            at = burst + timedelta(minutes=rng.uniform(0, 30))
+            votes.append(rings.CastVote(user, frameworks[rival], -1, at))
+    return votes, accounts, set(ring_ids)
+
+
+# The pure function ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_the_planted_ring_is_found_and_no_honest_voter_is_in_a_cluster(seed):
+    votes, accounts, ring = generate(seed)
+
+    clusters = rings.find_rings(votes, accounts)
+
+    assert [set(cluster.accounts) for cluster in clusters] == [ring]
+    assert clusters[0].chance < rings.MAX_CHANCE
+    assert clusters[0].shared_address == RING
+    assert clusters[0].votes[TARGET + 1] == (RING, 0)
+    assert all(clusters[0].votes[rival + 1] == (0, RING) for rival in RIVALS)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_honest_voters_alone_form_no_cluster(seed):
+    votes, accounts, _ring = generate(seed, ring=False)
+
+    assert rings.find_rings(votes, accounts) == []
+
+
+def test_a_ring_from_many_addresses_is_found_by_its_sign_up_times():
+    votes, accounts, ring = generate(7)
+    accounts = [rings.Account(a.user, a.joined, f"own-{a.user}") for a in accounts]
+
+    assert [set(c.accounts) for c in rings.find_rings(votes, accounts)] == [ring]
+
+
+def test_a_ring_made_over_months_is_found_by_its_shared_addresses():
+    votes, accounts, ring = generate(8)
+    rng = random.Random(8)
+    accounts = [
+        rings.Account(a.user, a.joined - timedelta(days=rng.uniform(0, 300)), a.address)
+        if a.user in ring
+        else a
+        for a in accounts
+    ]
+
+    assert [set(c.accounts) for c in rings.find_rings(votes, accounts)] == [ring]
+
+
+def test_a_few_friends_who_agree_are_not_a_ring():
+    votes, accounts, ring = generate(9)
+    friends = sorted(ring)[: rings.MIN_SIZE - 1]
+    votes = [v for v in votes if v.user not in ring or v.user in friends]
+
+    assert rings.find_rings(votes, accounts) == []
+
+
+def test_agreeing_with_the_crowd_is_not_suspicious():
+    # Five accounts made together, each up-voting the three favourites on the same day: that
+    # is what most people think, so it proves nothing.
+    votes, accounts, _ring = generate(10, ring=False)
+    day = NOW - timedelta(days=2)
+    for user in range(1000, 1005):
+        accounts.append(rings.Account(user, NOW - timedelta(days=10), ""))
+        votes += [rings.CastVote(user, f, 1, day) for f in (1, 2, 3)]
+
+    assert rings.find_rings(votes, accounts) == []
+
+
+def test_the_effect_says_which_frameworks_moved_and_by_how_much():
+    cluster = rings.Cluster(accounts=[1, 2, 3], chance=1e-6, shared_address=0)
+    votes = [rings.CastVote(user, 10, 1, NOW) for user in (1, 2, 3)]
+    votes += [rings.CastVote(user, 20, -1, NOW) for user in (1, 2, 3)]
+    counters = {10: (9, 1), 20: (6, 3), 30: (5, 1)}  # the cluster's votes included
+
+    moved = {m.framework: m for m in rings.effect(cluster, counters, votes)}
+
+    assert set(moved) == {10, 20}
+    assert (moved[10].up, moved[10].down) == (3, 0)
+    assert (moved[10].place_with, moved[10].place_without) == (1, 2)
+    assert (moved[20].place_with, moved[20].place_without) == (3, 1)
+    assert moved[20].score_without > moved[20].score_with
+
+
+# In the database, with the admin ---------------------------------------------------------------
+
+
+def plant(seed: int, *, ring=True):
+    """Write generated votes as rows (counted, as from accounts in good standing)."""
+    now = timezone.now()
+    frameworks = [FrameworkFactory(name=f"F{n:02d}", seed_rank=n + 1) for n in range(len(APPROVAL))]
+    votes, accounts, ring_ids = generate(
+        seed, now=now, ring=ring, frameworks=[f.pk for f in frameworks]
+    )
+    User = get_user_model()
+    users = User.objects.bulk_create(
+        User(username=f"u{a.user}", date_joined=a.joined) for a in accounts
+    )
+    ids = {account.user: user.pk for account, user in zip(accounts, users, strict=True)}
+    Standing.objects.bulk_create(
+        Standing(
+            user_id=ids[a.user], votes_count=True, signup_address=services.address_hash(a.address)
+        )
+        for a in accounts
+    )
+    rows = Vote.objects.bulk_create(
+        Vote(user_id=ids[v.user], framework_id=v.framework, value=v.value) for v in votes
+    )
+    for row, vote in zip(rows, votes, strict=True):
+        row.updated_at = vote.at  # bulk_update leaves auto_now alone
+    Vote.objects.bulk_update(rows, ["updated_at"], batch_size=500)
+    recount_all()
+    return {ids[user] for user in ring_ids}
+
+
+def order():
+    return list(Framework.objects.ranked().values_list("name", flat=True))
+
+
+@pytest.mark.django_db
+def test_holding_out_the_found_ring_restores_the_honest_ranking_and_undo_brings_it_back(client):
+    plant(11, ring=False)
+    honest = order()
+    Framework.objects.all().delete()
+    get_user_model().objects.all().delete()
+    ring_ids = plant(11)
+    bought = order()
+    assert bought != honest
+    curator = CuratorFactory()
+    client.force_login(curator)
+
+    page = client.get("/admin/reviews/votering/", HTTP_ACCEPT_LANGUAGE="en")  # click 1
+    found = page.context["rings"]
+    assert [{pk for pk, _n, _j in ring.accounts} for ring in found] == [ring_ids]
+    assert "30 accounts" in page.text
+    response = client.post(  # click 2
+        "/admin/reviews/votering/",
+        {"accounts": found[0].account_ids, "reason": "Coordinated voting (a vote ring)"},
+    )
+
+    assert response.status_code == 302
+    assert order() == honest
+    assert counter_drift() == []
+    log = ModerationAction.objects.get()
+    assert (log.action, log.account_count) == ("hold-votes", 30)
+    services.suspension_lift(suspension=Suspension.objects.get(), curator=curator)
+    assert order() == bought
+    assert counter_drift() == []
+
+
+@pytest.mark.django_db
+def test_the_rings_page_says_so_when_there_is_none(client):
+    plant(12, ring=False)
+    client.force_login(CuratorFactory())
+
+    response = client.get("/admin/reviews/votering/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.context["rings"] == []
+    assert "No suspicious groups" in response.text
+
+
+@pytest.mark.django_db
+def test_only_curators_who_may_change_standings_can_hold_a_ring(client):
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+
+    assert client.get("/admin/reviews/votering/").status_code == 403
+    assert (
+        client.post("/admin/reviews/votering/", {"accounts": "1", "reason": "x"}).status_code == 403
+    )
+
+
+@pytest.mark.django_db
+def test_the_rings_selector_runs_a_fixed_number_of_queries(django_assert_num_queries):
+    plant(13)
+
+    with django_assert_num_queries(3):
+        found = selectors.suspicious_rings()
+
+    assert len(found) == 1

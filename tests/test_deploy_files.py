@@ -1,0 +1,66 @@
+"""The container files describe the deployment the README promises (no engine runs here)."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def compose() -> dict:
+    return yaml.safe_load((BASE_DIR / "compose.yaml").read_text())
+
+
+def test_compose_runs_postgresql_redis_two_app_servers_and_a_proxy():
+    services = compose()["services"]
+
+    assert set(services) == {"db", "redis", "migrate", "app1", "app2", "jobs", "proxy"}
+    assert "manage.py release_votes" in services["jobs"]["command"][-1]
+    assert services["db"]["image"].startswith("postgres:")
+    assert services["redis"]["image"].startswith("redis:")
+    for name in ("app1", "app2"):
+        app = services[name]
+        assert app["build"] == "."
+        assert app["environment"]["DJANGO_ENV"] == "production"
+        assert app["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+        assert app["environment"]["DATABASE_URL"].startswith("postgres://pywebrank:")
+        assert app["environment"]["EMAIL_HOST"].startswith("${EMAIL_HOST:?")
+        assert app["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    assert services["proxy"]["depends_on"] == {
+        "app1": {"condition": "service_healthy"},
+        "app2": {"condition": "service_healthy"},
+    }
+
+
+def test_migrations_run_once_before_the_app_servers_start():
+    migrate = compose()["services"]["migrate"]
+    command = " ".join(migrate["command"])
+    assert "manage.py migrate --noinput" in command
+    assert "createcachetable" in command
+    assert migrate["restart"] == "no"
+
+
+def test_the_image_is_multi_stage_non_root_and_ready_by_healthz():
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+
+    assert len(re.findall(r"^FROM ", dockerfile, re.M)) == 2
+    assert re.search(r"^USER pywebrank$", dockerfile, re.M)
+    assert "useradd --system --uid 10001" in dockerfile
+    assert "HEALTHCHECK" in dockerfile and "/healthz" in dockerfile
+    assert "collectstatic --noinput" in dockerfile
+    assert "SECRET_KEY=build-only" not in dockerfile.split("FROM python:3.11-slim\n")[-1]
+    ignored = (BASE_DIR / ".dockerignore").read_text().split()
+    assert {".git", ".venv", ".env", "tests", "*.sqlite3"} <= set(ignored)
+
+
+def test_the_proxy_passes_the_scheme_the_client_and_the_request_id_and_probes_over_http():
+    nginx = (BASE_DIR / "config" / "deploy" / "nginx.conf").read_text()
+
+    assert "server app1:8000" in nginx and "server app2:8000" in nginx
+    assert "location = /healthz" in nginx
+    assert "return 301 https://$host$request_uri;" in nginx
+    assert "proxy_set_header X-Forwarded-Proto https;" in nginx
+    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in nginx
+    assert "proxy_set_header X-Request-ID $pywebrank_request_id;" in nginx
+    assert compose()["services"]["app1"]["environment"]["TRUSTED_PROXY_COUNT"] == "1"
