@@ -48,7 +48,7 @@ CONTENT = ", ".join(
 )
 # Names and technical terms that Chinese text keeps as they are.
 PROPER_NAMES = {"PyWebRank", "Py", "Python", "Web", "Wilson", "Markdown", "HTML", "Atom"}
-PROPER_NAMES |= {"API", "REST", "JSON", "ASGI", "WSGI", "asyncio", "PyPI"}
+PROPER_NAMES |= {"API", "REST", "JSON", "ASGI", "WSGI", "asyncio", "PyPI", "WebSocket"}
 INTERFACE_TEXT = f"""() => {{
   const copy = document.body.cloneNode(true);
   copy.querySelectorAll("{CONTENT}, script, .visually-hidden").forEach((node) => node.remove());
