@@ -125,12 +125,16 @@ class Alternative:
     shared_tags: list
 
 
+def _by_name(tag) -> str:
+    return tag.name.lower()
+
+
 def alternatives_to(framework: Framework, limit: int = ALTERNATIVES) -> list[Alternative]:
     """The published frameworks sharing most tags with this one, with those tags. Two queries."""
     own = {tag.pk for tag in framework.tags.all()}
     candidates = Framework.objects.published().alternatives_to(framework)[:limit]
     return [
-        Alternative(other, [tag for tag in other.tags.all() if tag.pk in own])
+        Alternative(other, sorted((t for t in other.tags.all() if t.pk in own), key=_by_name))
         for other in candidates
     ]
 

@@ -23,7 +23,7 @@ from catalog.aspects import (
     min_reviews,
     sum_field,
 )
-from catalog.models import Framework, TaggedFramework, is_chinese
+from catalog.models import Framework, TaggedFramework, is_chinese, pick_language
 
 # What a need looks for in a framework's tags (slugs, as taggit makes them from the names).
 NEEDS: dict[str, frozenset[str]] = {
@@ -377,25 +377,17 @@ def load_candidates() -> list[Candidate]:
     rows = Framework.objects.published().ranked().prefetch_related(None)
     rows = list(rows.values_list(*CANDIDATE_FIELDS))
     tags: dict[int, dict[str, str]] = {}
-    chinese = is_chinese()
-    tagged = TaggedFramework.objects.filter(content_object__is_published=True).order_by("pk")
-    for object_id, slug, name, name_zh in tagged.values_list(
-        "content_object_id", "tag__slug", "tag__name", "tag__name_zh"
-    ):
-        tags.setdefault(object_id, {})[slug] = (name_zh or name) if chinese else name
+    tagged = TaggedFramework.objects.filter(
+        content_object__in=Framework.objects.published().values("pk")
+    ).order_by("pk")  # in the order the tags were given
+    names = tagged.values_list("content_object_id", "tag__slug", "tag__name_zh", "tag__name")
+    for object_id, slug, name_zh, name in names:
+        tags.setdefault(object_id, {})[slug] = pick_language(name_zh, name)
     minimum = max(min_reviews(), 1)
     result = []
-    for position, (
-        pk,
-        name,
-        slug,
-        status,
-        up,
-        down,
-        drawbacks,
-        drawbacks_en,
-        *counters,
-    ) in enumerate(rows, start=1):
+    chinese = is_chinese()
+    for position, row in enumerate(rows, start=1):
+        pk, name, slug, status, up, down, drawbacks, drawbacks_en, *counters = row
         counts = dict(zip(COUNTER_FIELDS, counters, strict=True))
         shown = {
             key: (counts[sum_field(key)] / count, count)
@@ -412,7 +404,7 @@ def load_candidates() -> list[Candidate]:
                 status=status,
                 position=position,
                 aspects=shown,
-                drawbacks=drawbacks if chinese else (drawbacks_en or drawbacks),
+                drawbacks=pick_language(drawbacks, drawbacks_en),
                 drawbacks_translated=not chinese and bool(drawbacks_en),
             )
         )

@@ -145,6 +145,12 @@ def is_chinese(language: str | None = None) -> bool:
     return (language or get_language() or settings.LANGUAGE_CODE).lower().startswith("zh")
 
 
+def pick_language(chinese: str, english: str, language: str | None = None) -> str:
+    """The text for a reader of this language (the active one if not given), else the other."""
+    first, fallback = (chinese, english) if is_chinese(language) else (english, chinese)
+    return first or fallback
+
+
 class Bilingual:
     """A model whose texts are written in Chinese and in English, in explicit fields.
 
@@ -156,8 +162,7 @@ class Bilingual:
 
     def text_for(self, name: str, language: str | None = None) -> str:
         chinese, english = self.BILINGUAL[name]
-        first, fallback = (chinese, english) if is_chinese(language) else (english, chinese)
-        return getattr(self, first) or getattr(self, fallback)
+        return pick_language(getattr(self, chinese), getattr(self, english), language)
 
     def is_translated(self, name: str, language: str | None = None) -> bool:
         """Whether `text_for` gives our English translation of a Chinese text."""

@@ -24,7 +24,11 @@ def vote_widget(context, framework, votes):
         "my_vote": votes.get(framework.pk),
         "my_votes": votes,
         "next_url": request.get_full_path(),
-        "login_to_vote": login_to_vote(framework, request.get_full_path()),
+        "login_to_vote": (
+            None
+            if request.user.is_authenticated
+            else login_to_vote(framework, request.get_full_path())
+        ),
         "user": request.user,
         "request": request,
         "csrf_token": context.get("csrf_token"),

@@ -5,6 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_up
+from tests.browser.test_phone import INTERFACE_TEXT, LATIN_WORD, PROPER_NAMES
 
 
 def test_answer_the_guide_get_a_short_list_and_compare_it(page, seeded):
@@ -47,6 +48,16 @@ def test_the_guide_works_on_a_phone(browser, live_server, seeded):
     page.locator("form.guide-form button[type=submit]").click()
     expect(page.locator(".guide-answer article.fit").first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    leftovers = {}
+    for url in [page.url, "/choose/", "/best/rest-apis/", "/best/beginners/", "/about/ranking/"]:
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+        # the async question names the technologies, as Chinese writes them too
+        words = set(LATIN_WORD.findall(page.evaluate(INTERFACE_TEXT))) - PROPER_NAMES
+        words -= {"ASGI", "asyncio"}
+        if words:
+            leftovers[url] = sorted(words)
+    assert leftovers == {}  # no English left in the Chinese interface
     context.close()
 
 

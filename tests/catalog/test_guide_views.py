@@ -93,13 +93,20 @@ def test_reasons_come_in_plain_words_from_the_data(en, seeded, settings):
     response = en.get("/choose/?build=api&priority=performance")
     assert "fastapi" in short_list(response)
     card = re.search(r'<article class="fit" data-slug="fastapi">.*?</article>', response.text, re.S)
-    words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", card[0])).split())
+    words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", card[0])).split()).replace(" ,", ",")
     assert "matches: REST API, type hints, OpenAPI, high performance" in words
     assert "81% approve of 210 votes" in words
     assert "Documentation rated 4.5 by 2 reviewers" in words
     assert "people came here from Flask" in words
     assert "Stability across upgrades rated only 2.0 by 2 reviewers" in words
-    assert "the article's drawbacks, in our translation:" in words
+    assert "the article's drawbacks, in our translation: It has no template syntax" in words
+
+
+def test_reasons_name_tags_and_drawbacks_in_chinese_for_chinese_readers(client, seeded):
+    response = client.get("/choose/?build=api", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    card = re.search(r'<article class="fit" data-slug="fastapi">.*?</article>', response.text, re.S)
+    assert "类型提示" in card[0] and "type hints" not in card[0]
+    assert Framework.objects.get(slug="fastapi").drawbacks in html.unescape(card[0])
 
 
 def test_showing_unmaintained_marks_them_as_such(en, seeded):

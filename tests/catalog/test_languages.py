@@ -83,12 +83,12 @@ def test_chinese_framework_page_shows_the_article_and_chinese_tag_names(zh, seed
 
 def test_framework_page_shows_curated_facts_beside_the_articles(en, seeded):
     content = page(en.get("/frameworks/fastapi/"))
-    assert re.search(r"<h1>(<span[^>]*>)?FastAPI<", content)
+    assert re.search(r"<h1>(<[^>]+>)?FastAPI<", content)
     assert 'href="https://fastapi.tiangolo.com/"' in content
     assert 'href="https://github.com/fastapi/fastapi"' in content
     assert "pip install fastapi" in content
     assert "curated by PyWebRank" in content
-    assert "The article calls it “Fastapi”" in content
+    assert re.search(r"The article calls it “(<[^>]+>)?Fastapi(</span>)?”", content)
     django = page(en.get("/frameworks/django/"))
     assert 'href="https://www.djangoproject.com/"' in django
     assert 'href="https://github.com/django/django.git"' not in django

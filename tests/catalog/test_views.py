@@ -183,7 +183,11 @@ def test_unpublished_framework_is_not_counted_on_the_tag_list(en, seeded):
     FrameworkFactory(name="Secret", tags=["secret-tag"], is_published=False)
     content = en.get("/tags/").content.decode()
     assert "secret-tag" not in content
-    assert re.search(r"not a web framework <span class=\"tag-count\">3</span>", content)
+    assert re.search(
+        r"not a web framework <span class=\"tag-count\">3"
+        r"<span class=\"visually-hidden\"> frameworks</span>",
+        content,
+    )
 
 
 def test_unpublished_framework_does_not_hold_a_place_in_the_ranking(en, unpublished_flask):
@@ -233,7 +237,10 @@ def test_tag_list_shows_every_tag_with_its_count(en, seeded):
     content = en.get("/tags/").content.decode()
     assert 'href="/tags/websocket/"' in content
     count = sum("WebSocket" in e["tags"] + e["curated_tags"] for e in load_fixture())
-    assert re.search(rf"WebSocket <span class=\"tag-count\">{count}</span>", content)
+    assert re.search(
+        rf"WebSocket <span class=\"tag-count\">{count}<span class=\"visually-hidden\"> frameworks",
+        content,
+    )
 
 
 def test_tag_page_lists_its_frameworks_ranked(en, seeded):
@@ -364,6 +371,8 @@ PUBLIC_PAGES = [
     "/users/reader/",
     "/accounts/login/",
     "/accounts/signup/",
+    "/choose/?build=api&needs_async=yes&priority=performance",
+    "/best/rest-apis/",
 ]
 
 
@@ -446,6 +455,8 @@ def test_visitors_never_download_htmx(en, voted_and_reviewed, url):
         ("/tags/", False),
         ("/about/ranking/", False),
         ("/users/reader/", False),
+        ("/choose/", False),
+        ("/best/rest-apis/", False),
     ],
 )
 def test_htmx_loads_only_on_pages_that_update_in_place(logged_in, seeded, url, updates_in_place):
