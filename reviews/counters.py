@@ -315,8 +315,7 @@ def _update_rows(model, fields, values: dict[int, dict]) -> None:
 def recount_all(frameworks=None) -> list[Drift]:
     """Rewrite every drifted counter (of these frameworks and their reviews) from the rows.
 
-    Finds the drift without locks (for a selection of frameworks: under the locks, see below),
-    then repairs only the drifted rows, REPAIR_BATCH at a time,
+    Finds the drift without locks, then repairs only the drifted rows, REPAIR_BATCH at a time,
     each batch locked and recomputed in its own transaction. Returns the drift it corrected, as
     found under the locks. The time windows are aged first (as `release_votes` does), then the
     vote flags are set right.
@@ -324,13 +323,7 @@ def recount_all(frameworks=None) -> list[Drift]:
     services.windows_age()
     corrected: list[Drift] = _repair_flags(frameworks)
     for counter in COUNTERS:
-        if frameworks is None:
-            drifted = sorted({line.pk for line in _check(counter, *_scoped(counter, frameworks))})
-        else:
-            # A curator's selection: every row is checked under its lock, so a writer that holds
-            # one while the recount starts is waited for and its drift found (not missed).
-            rows, _pks = _scoped(counter, frameworks)
-            drifted = sorted(rows.values_list("pk", flat=True))
+        drifted = sorted({line.pk for line in _check(counter, *_scoped(counter, frameworks))})
         for start in range(0, len(drifted), REPAIR_BATCH):
             corrected += _repair(counter, drifted[start : start + REPAIR_BATCH])
     return corrected
