@@ -321,6 +321,20 @@ def recount_all(frameworks=None) -> list[Drift]:
     vote flags are set right.
     """
     services.windows_age()
+    if frameworks is None:
+        return _recount(None)
+    # A curator's selection is small: lock it (and its reviews) first, so the drift is found
+    # under the lock and a writer that held a row is waited for. By primary key: the admin's
+    # searched list is DISTINCT, which FOR UPDATE does not allow.
+    with transaction.atomic():
+        locked = Framework.objects.filter(pk__in=frameworks.values("pk")).select_for_update()
+        pks = list(locked.order_by("pk").values_list("pk", flat=True))
+        reviews = Review.objects.filter(framework__in=pks).select_for_update().order_by("pk")
+        list(reviews.values_list("pk", flat=True))
+        return _recount(Framework.objects.filter(pk__in=pks))
+
+
+def _recount(frameworks) -> list[Drift]:
     corrected: list[Drift] = _repair_flags(frameworks)
     for counter in COUNTERS:
         drifted = sorted({line.pk for line in _check(counter, *_scoped(counter, frameworks))})
