@@ -4,24 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 def catalog_changed(sender, update_fields=None, **kwargs):
     """A framework or tag changed (admin, `load_seed`): cached pages are stale once it commits."""
+    from catalog.models import REVIEW_COUNTER_FIELDS, VOTE_COUNTER_FIELDS
     from config import pagecache
 
-    if update_fields and set(update_fields) <= COUNTER_FIELDS:
+    if update_fields and set(update_fields) <= {*VOTE_COUNTER_FIELDS, *REVIEW_COUNTER_FIELDS}:
         return  # the services' own counter saves bump once, after their transaction
     pagecache.bump_on_commit()
-
-
-COUNTER_FIELDS = {
-    "upvotes",
-    "downvotes",
-    "score",
-    "trend",
-    "recent_upvotes",
-    "recent_downvotes",
-    "recent_score",
-    "review_count",
-    "rating_sum",
-}
 
 
 class CatalogConfig(AppConfig):

@@ -11,6 +11,19 @@ from taggit.models import TagBase, TaggedItemBase
 
 from catalog import aspects, ranking
 
+# The vote counters kept on Framework by reviews.services (checked by `recount`): one list for
+# the services' save, the recount and the page cache's signal.
+VOTE_COUNTER_FIELDS = (
+    "upvotes",
+    "downvotes",
+    "score",
+    "trend",
+    "recent_upvotes",
+    "recent_downvotes",
+    "recent_score",
+)
+REVIEW_COUNTER_FIELDS = ("review_count", "rating_sum")
+
 
 class FrameworkQuerySet(models.QuerySet):
     # Public sort keys -> order_by. Every order ends in a unique tie-breaker (seed rank,

@@ -25,7 +25,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from catalog import aspects, ranking
-from catalog.models import Framework
+from catalog.models import VOTE_COUNTER_FIELDS, Framework
 from reviews import services
 from reviews.models import HelpfulVote, Report, Review, Standing, Vote
 
@@ -88,15 +88,7 @@ def _vote_truth(pks):
     return grouped
 
 
-VOTE_FIELDS = (
-    "upvotes",
-    "downvotes",
-    "score",
-    "trend",
-    "recent_upvotes",
-    "recent_downvotes",
-    "recent_score",
-)
+VOTE_FIELDS = VOTE_COUNTER_FIELDS
 VOTE_ZERO = {field: 0.0 if field.endswith("score") else 0 for field in VOTE_FIELDS}
 
 

@@ -29,7 +29,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from catalog import aspects, ranking
-from catalog.models import Framework
+from catalog.models import VOTE_COUNTER_FIELDS, Framework
 from config import pagecache
 from reviews.markup import render_markdown
 from reviews.models import (
@@ -66,17 +66,7 @@ def _save_votes(framework: Framework) -> None:
     framework.recent_score = ranking.wilson_lower_bound(
         framework.recent_upvotes, framework.recent_downvotes
     )
-    framework.save(
-        update_fields=[
-            "upvotes",
-            "downvotes",
-            "score",
-            "trend",
-            "recent_upvotes",
-            "recent_downvotes",
-            "recent_score",
-        ]
-    )
+    framework.save(update_fields=list(VOTE_COUNTER_FIELDS))
     pagecache.bump_on_commit()
 
 
