@@ -51,6 +51,13 @@ function setUpCompareBar(form) {
     form.classList.toggle("has-ticks", ticked.length > 0);
   }
 
+  // The columns come in the order of the ticks, wherever on the page (or on which page) they were.
+  form.addEventListener("submit", (event) => {
+    if (!ticked.length) return;
+    event.preventDefault();
+    window.location.assign(`${form.action}?${new URLSearchParams(ticked.map((slug) => ["f", slug]))}`);
+  });
+
   boxes.forEach((box) => box.addEventListener("change", () => {
     ticked = ticked.filter((slug) => slug !== box.value);
     if (box.checked) ticked.push(box.value);

@@ -50,7 +50,7 @@ def test_the_compare_bar_counts_ticks_and_keeps_them_across_pages(page, seeded):
     expect(button).to_have_text("Compare")
     page.locator("#framework-flask .compare-pick input").check()
     expect(button).to_have_text("Compare (1)")
-    expect(bar).to_be_in_viewport()  # it stays at the foot of the window
+    expect(bar).to_be_in_viewport()
 
     page.locator("a[rel=next]").click()
     expect(page).to_have_url(re.compile(r"\?page=2$"))
@@ -75,3 +75,43 @@ def test_the_compare_bar_counts_ticks_and_keeps_them_across_pages(page, seeded):
     ) == ("sticky")
     expect(table.locator("th.compare-framework").nth(1)).to_be_in_viewport()
     expect(label).to_be_visible()
+
+
+COVERED_BY_BAR = """() => {
+  const bar = document.getElementById("compare-form").getBoundingClientRect();
+  const overlaps = (r) => r.width && r.height && r.left < bar.right && r.right > bar.left
+    && r.top < bar.bottom && r.bottom > bar.top;
+  const covered = Array.from(document.querySelectorAll("a, button, input, summary, label"))
+    .filter((el) => !el.closest("#compare-form") && el.checkVisibility()
+      && overlaps(el.getBoundingClientRect()));
+  const focused = document.activeElement;
+  return {
+    covered: covered.map((el) => el.outerHTML.slice(0, 80)),
+    focusCovered: !!focused && !focused.closest("#compare-form") && focused !== document.body
+      && overlaps(focused.getBoundingClientRect()),
+  };
+}"""
+
+
+def test_the_compare_bar_covers_no_link_and_no_focused_control(page, seeded):
+    """Once a tick keeps the bar on screen, it covers no link as the page opens, nor the link that
+    keyboard focus moves to as the visitor tabs down the list and back up (WCAG 2.4.11, 2.5.8)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/")
+    page.locator("#framework-flask .compare-pick input").check()
+    page.goto("/tags/")
+    page.goto("/")  # a later visit, from the top of the page
+    expect(page.locator("#compare-form")).to_have_class(re.compile("has-ticks"))
+    assert page.evaluate(COVERED_BY_BAR)["covered"] == []
+    page.locator("#framework-flask .framework-name a").focus()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        assert not page.evaluate(COVERED_BY_BAR)["focusCovered"], page.evaluate(
+            "document.activeElement.outerHTML"
+        )
+    assert page.evaluate("window.scrollY") > 844  # the tabbing went well down the list
+    for _ in range(30):  # and back up, where the bar stands
+        page.keyboard.press("Shift+Tab")
+        assert not page.evaluate(COVERED_BY_BAR)["focusCovered"], page.evaluate(
+            "document.activeElement.outerHTML"
+        )
