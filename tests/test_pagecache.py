@@ -12,7 +12,16 @@ from tests.factories import CountedReviewFactory, CuratorFactory, FrameworkFacto
 
 pytestmark = pytest.mark.django_db(transaction=True)  # on_commit bumps run for real
 
-PAGES = ["/", "/?sort=rating", "/tags/", "/frameworks/flask/", "/compare/?f=flask&f=bottle"]
+PAGES = [
+    "/",
+    "/?sort=rating",
+    "/tags/",
+    "/frameworks/flask/",
+    "/compare/?f=flask&f=bottle",
+    "/choose/",
+    "/choose/?build=api&needs_async=yes&priority=performance",
+    "/best/rest-apis/",
+]
 
 
 @pytest.fixture(autouse=True)

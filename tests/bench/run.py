@@ -100,6 +100,8 @@ FRESH_LUA = BASE_DIR / "tests" / "bench" / "fresh.lua"
 def environment() -> dict:
     env = dict(os.environ)
     env.setdefault("DATABASE_URL", f"sqlite:///{BENCH_DIR / 'bench.sqlite3'}")
+    # Production refuses to start without a mail set-up; the benchmark sends none.
+    env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
     env.update(
         DJANGO_ENV="production",
         SECRET_KEY=env.get("BENCH_SECRET_KEY", "bench-only-secret-key-" + "x" * 40),
