@@ -115,8 +115,17 @@ def test_database_url_selects_postgresql():
 
 def test_redis_url_selects_the_redis_cache():
     settings = settings_with(REDIS_URL="redis://cache.example.org:6379/1")
-    assert settings["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings["CACHE"] == "config.cache.RedisCache"
     assert settings["CACHE_LOCATION"] == "redis://cache.example.org:6379/1"
+
+
+def test_the_redis_cache_makes_its_client_once_per_process():
+    """Django's own makes a redis.Redis per call, which cost more than the GET it sends."""
+    from config.cache import RedisCache
+
+    backend = RedisCache("redis://cache.example.org:6379/1", {})  # connects on first command
+
+    assert backend._cache.get_client("a") is backend._cache.get_client("b", write=True)
 
 
 def test_production_without_redis_uses_the_database_cache_every_worker_sees():
