@@ -196,7 +196,7 @@ class ReportAdmin(ReadOnlyAdmin):
     list_filter = ("reason", ("resolved_at", admin.EmptyFieldListFilter))
     search_fields = ("review__title", "detail", "user__username")
     list_select_related = ("review", "user")
-    ordering = ("resolved_at", "-created_at")
+    ordering = ("resolved_at", "-created_at", "-pk")
 
 
 @admin.register(ModerationAction)
