@@ -219,9 +219,6 @@ class FrameworkAdmin(IndexedSearchMixin, admin.ModelAdmin):
             self.message_user(request, UNPUBLISH_INSTEAD, messages.WARNING)
         return deleted, counts, perms_needed, protected
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("tags")
-
 
 # Frameworks carry catalog.Tag (named in both languages); taggit's own tags are unused.
 admin.site.unregister(TaggitTag)
