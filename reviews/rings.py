@@ -16,12 +16,20 @@ Two accounts are linked when everything below holds at once:
   frameworks is common; down-voting the favourites together is not.
 
 Clusters are the connected groups of linked accounts with at least MIN_SIZE members.
+
+Only pairs that voted the same way on at least MIN_SHARED frameworks within WINDOW are examined:
+they are found from the votes (per framework and direction, sorted by time), so the work grows
+with the votes cast close together, not with the number of accounts made close together (20,000
+accounts made in one week are 200 million pairs). A framework-day on which more than MAX_VOTERS
+accounts voted it the same way is too popular to be evidence: its votes make no pairs, and the
+scan says which days it left out.
 """
 
-from collections import defaultdict
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from catalog import ranking
 
@@ -31,10 +39,13 @@ MIN_SHARED = 3
 MIN_AGREEMENT = 0.8
 MAX_CHANCE = 1e-3
 MIN_SIZE = 5
+MAX_VOTERS = 500
 LOOKBACK = timedelta(days=60)  # the admin page looks at votes cast or changed this recently
+DAY = 86_400  # seconds; framework-days are UTC days
+EPOCH = date(1970, 1, 1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CastVote:
     user: int
     framework: int
@@ -43,7 +54,7 @@ class CastVote:
     counted: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Account:
     user: int
     joined: datetime
@@ -56,6 +67,24 @@ class Cluster:
     chance: float  # the strongest link's chance of agreeing so by accident
     shared_address: int  # members sharing a sign-up address with another member
     votes: dict[int, tuple[int, int]] = field(default_factory=dict)  # framework -> (up, down)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A framework-day left out as too popular: `votes` accounts voted it `value` that day."""
+
+    framework: int
+    value: int
+    day: date
+    votes: int
+
+
+@dataclass
+class Scan:
+    clusters: list[Cluster]
+    skipped: list[Skipped]  # the most voted first
+    candidates: int  # pairs that voted alike often enough to be examined in full
+    votes: int  # votes examined
 
 
 def shares_from_counts(counts: dict[int, tuple[int, int]]) -> dict[tuple[int, int], float]:
@@ -77,23 +106,53 @@ def _chance_shares(votes: list[CastVote]) -> dict[tuple[int, int], float]:
     return {key: count / totals[key[0]] for key, count in by_direction.items()}
 
 
-def _close_pairs(accounts: dict[int, Account], joined_within: timedelta):
-    """Pairs of accounts created close together or from one address (each pair once)."""
-    pairs = set()
-    ordered = sorted(accounts.values(), key=lambda account: account.joined)
-    for i, account in enumerate(ordered):
-        for other in ordered[i + 1 :]:
-            if other.joined - account.joined > joined_within:
-                break
-            pairs.add((min(account.user, other.user), max(account.user, other.user)))
-    by_address: dict[str, list[int]] = defaultdict(list)
-    for account in accounts.values():
-        if account.address:
-            by_address[account.address].append(account.user)
-    for users in by_address.values():
-        users.sort()
-        pairs.update((a, b) for i, a in enumerate(users) for b in users[i + 1 :])
-    return pairs
+def _alike_pairs(by_user, window: timedelta, min_shared: int, max_voters: int):
+    """Pairs (a, b), a < b, that voted the same way on at least `min_shared` frameworks within
+    `window` of each other (a superset: the window is widened by a millisecond against rounding),
+    and the framework-days left out as too popular."""
+    placed: dict[int, list[tuple[tuple[int, int], float]]] = {}  # user -> [(line, moment)]
+    days: Counter[tuple[int, int, int]] = Counter()  # (framework, value, day) -> votes
+    for user, mine in by_user.items():
+        if len(mine) >= min_shared:  # fewer votes can never agree often enough
+            placed[user] = [((v.framework, v.value), v.at.timestamp()) for v in mine.values()]
+            days.update((*line, int(moment // DAY)) for line, moment in placed[user])
+    crowded = {key for key, votes in days.items() if votes > max_voters}
+    lines: dict[tuple[int, int], list[tuple[float, int]]] = defaultdict(list)
+    for user, mine in placed.items():
+        mine[:] = [
+            (line, moment) for line, moment in mine if (*line, int(moment // DAY)) not in crowded
+        ]
+        for line, moment in mine:
+            lines[line].append((moment, user))
+    sorted_lines = {}
+    for line, entries in lines.items():
+        entries.sort()
+        sorted_lines[line] = ([moment for moment, _u in entries], [user for _m, user in entries])
+    # Each account counts the accounts near each of its votes (C does the counting) and keeps
+    # those with a larger id, so every pair comes once.
+    span = window.total_seconds() + 1e-3
+    pairs = []
+    for user, mine in placed.items():
+        near = Counter()
+        for line, moment in mine:
+            moments, users = sorted_lines[line]
+            near.update(
+                users[bisect_left(moments, moment - span) : bisect_right(moments, moment + span)]
+            )
+        pairs += [(user, other) for other, n in near.items() if n >= min_shared and user < other]
+    skipped = [
+        Skipped(framework, value, EPOCH + timedelta(days=day), days[(framework, value, day)])
+        for framework, value, day in crowded
+    ]
+    skipped.sort(key=lambda day: (-day.votes, day.day, day.framework, day.value))
+    return pairs, skipped
+
+
+def _close(one: Account, other: Account, joined_within: timedelta) -> bool:
+    """Created close together, or from one sign-up address."""
+    if one.address and one.address == other.address:
+        return True
+    return abs(one.joined - other.joined) <= joined_within
 
 
 def _link_chance(mine, theirs, shares, window, min_shared, min_agreement) -> float | None:
@@ -113,7 +172,13 @@ def _link_chance(mine, theirs, shares, window, min_shared, min_agreement) -> flo
     return chance
 
 
-def find_rings(
+def find_rings(votes: Iterable[CastVote], accounts: Iterable[Account], **options) -> list[Cluster]:
+    """Clusters of accounts that voted together far more often than chance, largest first
+    (the options as for `scan`)."""
+    return scan(votes, accounts, **options).clusters
+
+
+def scan(
     votes: Iterable[CastVote],
     accounts: Iterable[Account],
     *,
@@ -123,9 +188,10 @@ def find_rings(
     min_agreement: float = MIN_AGREEMENT,
     max_chance: float = MAX_CHANCE,
     min_size: int = MIN_SIZE,
+    max_voters: int = MAX_VOTERS,
     shares: dict[tuple[int, int], float] | None = None,
-) -> list[Cluster]:
-    """Clusters of accounts that voted together far more often than chance, largest first.
+) -> Scan:
+    """The clusters, largest first, with the framework-days left out as too popular.
 
     `shares` gives each direction's share of a framework's votes (all time, say); by default
     it is taken from `votes` (which also fills in any framework missing from it).
@@ -135,7 +201,9 @@ def find_rings(
     shares = {**_chance_shares(votes), **(shares or {})}
     by_user: dict[int, dict[int, CastVote]] = defaultdict(dict)
     for vote in votes:
-        by_user[vote.user][vote.framework] = vote
+        if vote.user in accounts:
+            by_user[vote.user][vote.framework] = vote
+    pairs, skipped = _alike_pairs(by_user, window, min_shared, max_voters)
     parent = {user: user for user in accounts}
 
     def root(user):
@@ -145,10 +213,10 @@ def find_rings(
         return user
 
     strongest: dict[int, float] = {}
-    for a, b in _close_pairs(accounts, joined_within):
-        chance = _link_chance(
-            by_user.get(a, {}), by_user.get(b, {}), shares, window, min_shared, min_agreement
-        )
+    for a, b in pairs:
+        if not _close(accounts[a], accounts[b], joined_within):
+            continue
+        chance = _link_chance(by_user[a], by_user[b], shares, window, min_shared, min_agreement)
         if chance is None or chance > max_chance:
             continue
         ra, rb = root(a), root(b)
@@ -177,7 +245,8 @@ def find_rings(
                 up, down = cluster.votes.get(vote.framework, (0, 0))
                 cluster.votes[vote.framework] = (up + (vote.value > 0), down + (vote.value < 0))
         clusters.append(cluster)
-    return sorted(clusters, key=lambda cluster: (-len(cluster.accounts), cluster.chance))
+    clusters.sort(key=lambda cluster: (-len(cluster.accounts), cluster.chance))
+    return Scan(clusters, skipped, len(pairs), len(votes))
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ accounts that up-vote one framework and down-vote its rivals. The ring is found,
 is in a cluster, and holding it out restores the honest ranking."""
 
 import random
+from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -126,6 +127,126 @@ def test_the_effect_says_which_frameworks_moved_and_by_how_much():
     assert (moved[10].place_with, moved[10].place_without) == (1, 2)
     assert (moved[20].place_with, moved[20].place_without) == (3, 1)
     assert moved[20].score_without > moved[20].score_with
+
+
+def exhaustive_rings(votes, accounts, *, shares=None):
+    """The first method, kept as the reference: every pair of accounts made within
+    JOINED_WITHIN of each other or from one address is examined in full."""
+    accounts = {account.user: account for account in accounts}
+    shares = {**rings._chance_shares(votes), **(shares or {})}
+    by_user = defaultdict(dict)
+    for vote in votes:
+        by_user[vote.user][vote.framework] = vote
+    close = set()
+    ordered = sorted(accounts.values(), key=lambda account: account.joined)
+    for i, account in enumerate(ordered):
+        for other in ordered[i + 1 :]:
+            if other.joined - account.joined > rings.JOINED_WITHIN:
+                break
+            close.add((min(account.user, other.user), max(account.user, other.user)))
+    for one in accounts.values():
+        for other in accounts.values():
+            if one.address and one.address == other.address and one.user < other.user:
+                close.add((one.user, other.user))
+    links = {}
+    for a, b in close:
+        chance = rings._link_chance(
+            by_user.get(a, {}),
+            by_user.get(b, {}),
+            shares,
+            rings.WINDOW,
+            rings.MIN_SHARED,
+            rings.MIN_AGREEMENT,
+        )
+        if chance is not None and chance <= rings.MAX_CHANCE:
+            links[(a, b)] = chance
+    groups = {user: {user} for pair in links for user in pair}
+    for a, b in links:
+        if groups[a] is not groups[b]:
+            merged = groups[a] | groups[b]
+            for user in merged:
+                groups[user] = merged
+    found = {frozenset(group) for group in groups.values() if len(group) >= rings.MIN_SIZE}
+    return {
+        group: min(chance for pair, chance in links.items() if pair[0] in group) for group in found
+    }
+
+
+def crowd(seed: int):
+    """A denser world than `generate`: 400 people who joined within ten days and vote within
+    three, so that many pairs agree a few times by chance, and rings of 30, 8 and 4 accounts
+    (the last too few to be a ring), one of them made over months from two addresses."""
+    rng = random.Random(seed)
+    votes, accounts = [], []
+    start = NOW - timedelta(days=20)
+    for user in range(1, 401):
+        accounts.append(rings.Account(user, start + timedelta(days=rng.uniform(0, 10)), ""))
+        for index in rng.sample(range(len(APPROVAL)), rng.randint(4, 8)):
+            value = 1 if rng.random() < APPROVAL[index] else -1
+            at = NOW - timedelta(days=rng.uniform(1, 4))
+            votes.append(rings.CastVote(user, index + 1, value, at))
+    first = 1000
+    for size, target, rivals, spread in (
+        (30, 9, (1, 2, 3), 0),
+        (8, 11, (1, 4), 200),
+        (4, 7, (2,), 0),
+    ):
+        for n in range(size):
+            user = first + n
+            joined = start + timedelta(hours=rng.uniform(0, 2), days=rng.uniform(0, spread))
+            accounts.append(rings.Account(user, joined, f"ring-{first}-{n % 2}"))
+            burst = NOW - timedelta(days=2, minutes=rng.uniform(0, 300))
+            votes.append(rings.CastVote(user, target, 1, burst))
+            for rival in rivals:
+                votes.append(rings.CastVote(user, rival, -1, burst + timedelta(minutes=9)))
+        first += 100
+    return votes, accounts
+
+
+@pytest.mark.parametrize(
+    "world", [*(generate(seed) for seed in (1, 2, 3)), *(crowd(seed) for seed in (1, 2, 3))]
+)
+def test_the_pairs_found_from_the_votes_give_the_rings_the_exhaustive_search_gives(world):
+    votes, accounts, *_ring = world
+
+    scan = rings.scan(votes, accounts)
+    reference = exhaustive_rings(votes, accounts)
+
+    assert reference  # the worlds hold rings
+    assert scan.skipped == []
+    assert {frozenset(c.accounts): c.chance for c in scan.clusters} == reference
+
+
+def test_accounts_made_together_that_vote_apart_are_never_compared():
+    # 3,000 accounts made in one minute are 4.5 million pairs; none voted alike within a day.
+    accounts = [
+        rings.Account(user, NOW + timedelta(seconds=user / 100), "") for user in range(3000)
+    ]
+    votes = [
+        rings.CastVote(user, framework, 1, NOW + timedelta(days=2 * user + framework))
+        for user in range(3000)
+        for framework in (1, 2, 3)
+    ]
+
+    scan = rings.scan(votes, accounts)
+
+    assert (scan.clusters, scan.candidates, scan.votes) == ([], 0, 9000)
+
+
+def test_a_framework_day_voted_by_more_than_max_voters_makes_no_pairs_and_is_reported():
+    accounts = [rings.Account(user, NOW, "") for user in range(6)]
+    votes = [
+        rings.CastVote(user, framework, -1, NOW + timedelta(minutes=user))
+        for user in range(6)
+        for framework in (1, 2, 3)
+    ]
+    shares = {(framework, -1): 0.1 for framework in (1, 2, 3)}
+
+    assert len(rings.scan(votes, accounts, shares=shares, max_voters=6).clusters) == 1
+    scan = rings.scan(votes, accounts, shares=shares, max_voters=5)
+
+    assert scan.clusters == []
+    assert scan.skipped == [rings.Skipped(f, -1, NOW.date(), 6) for f in (1, 2, 3)]
 
 
 # In the database, with the admin ---------------------------------------------------------------
