@@ -17,7 +17,7 @@ from catalog.admin import FrameworkAdmin as CatalogFrameworkAdmin
 from catalog.admin import FrameworkFilter, IndexedSearchMixin
 from catalog.aspects import ASPECT_KEYS
 from catalog.models import Framework
-from reviews import selectors, services
+from reviews import rings, selectors, services
 from reviews.counters import recount_all, rows_in
 from reviews.models import (
     HelpfulVote,
@@ -380,20 +380,37 @@ class VoteRingAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         if request.method == "POST":
-            return self._hold(request)
+            if not request.user.has_perm("reviews.change_standing"):
+                raise PermissionDenied
+            return self._recompute(request) if "recompute" in request.POST else self._hold(request)
+        report = selectors.ring_report()
         context = {
             **self.admin_site.each_context(request),
             "title": _("Vote rings"),
             "opts": self.model._meta,
-            "rings": selectors.suspicious_rings(),
+            "scan": report.scan,
+            "rings": report.rings,
+            "skipped": report.skipped,
+            "max_voters": rings.MAX_VOTERS,
             "form": RingHoldForm(),
             "can_hold": request.user.has_perm("reviews.change_standing"),
         }
         return TemplateResponse(request, "admin/reviews/vote_rings.html", context)
 
+    def _recompute(self, request):
+        scan = services.ring_scan_record()
+        self.message_user(
+            request,
+            ngettext(
+                "Searched again: %(count)d suspicious group in %(seconds).1f s.",
+                "Searched again: %(count)d suspicious groups in %(seconds).1f s.",
+                len(scan.clusters),
+            )
+            % {"count": len(scan.clusters), "seconds": scan.seconds},
+        )
+        return redirect(request.path)
+
     def _hold(self, request):
-        if not request.user.has_perm("reviews.change_standing"):
-            raise PermissionDenied
         form = RingHoldForm(request.POST)
         if not form.is_valid():
             self.message_user(
@@ -401,19 +418,41 @@ class VoteRingAdmin(admin.ModelAdmin):
             )
             return redirect(request.path)
         ids = [int(pk) for pk in form.cleaned_data["accounts"].split(",")]
-        users = list(get_user_model().objects.filter(pk__in=ids))
-        services.votes_suspend(
+        users = get_user_model().objects.filter(pk__in=ids)
+        held = services.ring_hold(
             users=users, curator=request.user, reason=form.cleaned_data["reason"]
         )
+        if not held:
+            self.message_user(
+                request,
+                _(
+                    "Nothing was held out: these accounts no longer vote together as a ring. "
+                    "Search again to see the rings as they are now."
+                ),
+                messages.ERROR,
+            )
+            return redirect(request.path)
         self.message_user(
             request,
             ngettext(
                 "The votes of %d account are held out. To undo, lift the hold under Vote holds.",
                 "The votes of %d accounts are held out. To undo, lift the hold under Vote holds.",
-                len(users),
+                len(held),
             )
-            % len(users),
+            % len(held),
         )
+        if len(held) < len(ids):
+            left = len(ids) - len(held)
+            self.message_user(
+                request,
+                ngettext(
+                    "%d account of the group no longer votes with the ring; it was left alone.",
+                    "%d accounts of the group no longer vote with the ring; they were left alone.",
+                    left,
+                )
+                % left,
+                messages.WARNING,
+            )
         return redirect("admin:reviews_suspension_changelist")
 
 

@@ -307,6 +307,32 @@ class VoteRing(Standing):
         verbose_name_plural = _("vote rings")
 
 
+class RingScan(models.Model):
+    """The last search for vote rings over the recent votes (reviews.rings), made by the
+    periodic job `manage.py find_rings` or a curator's "Recompute now"; the "Vote rings" page
+    shows it, because the search takes seconds at a large size."""
+
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField()  # how long the search took
+    votes = models.PositiveIntegerField()  # votes examined
+    candidates = models.PositiveIntegerField()  # pairs of accounts examined in full
+    # [{"accounts": [user ids], "chance": p, "shared_address": n}], largest first
+    clusters = models.JSONField(default=list)
+    # The framework-days left out as too popular, the most voted first (at most SKIPPED_KEPT):
+    # [{"framework": id, "value": ±1, "day": "2026-11-20", "votes": n}]
+    skipped = models.JSONField(default=list)
+    skipped_count = models.PositiveIntegerField(default=0)
+
+    SKIPPED_KEPT = 20
+
+    class Meta:
+        verbose_name = _("vote ring search")
+        verbose_name_plural = _("vote ring searches")
+
+    def __str__(self):
+        return f"{self.computed_at:%Y-%m-%d %H:%M}"
+
+
 class ModerationAction(models.Model):
     """A public line in the moderation log: a curator hid or restored a review, or held out or
     restored the votes of some accounts (counted, never named)."""

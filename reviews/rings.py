@@ -268,14 +268,11 @@ def _places(counters: dict[int, tuple[int, int]]) -> dict[int, int]:
     return {pk: place for place, pk in enumerate(order, start=1)}
 
 
-def effect(cluster: Cluster, counters: dict[int, tuple[int, int]], votes: Iterable[CastVote]):
-    """How the cluster's counted votes move each framework they touch (score and place, with
-    the frameworks' counted (up, down) in `counters`), the biggest move first."""
-    members = set(cluster.accounts)
-    mine: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for vote in votes:
-        if vote.user in members and vote.counted and vote.framework in counters:
-            mine[vote.framework][0 if vote.value > 0 else 1] += 1
+def effect(theirs: dict[int, tuple[int, int]], counters: dict[int, tuple[int, int]]):
+    """How a cluster's counted votes, (up, down) per framework in `theirs`, move each framework
+    they touch: score and place with them and without them, the frameworks' counted (up, down)
+    in `counters`. The biggest move first."""
+    mine = {pk: votes for pk, votes in theirs.items() if pk in counters}
     without = {
         pk: (up - mine[pk][0], down - mine[pk][1]) if pk in mine else (up, down)
         for pk, (up, down) in counters.items()
@@ -292,4 +289,11 @@ def effect(cluster: Cluster, counters: dict[int, tuple[int, int]], votes: Iterab
         )
         for pk in mine
     ]
-    return sorted(moved, key=lambda m: -abs(m.place_without - m.place_with))
+    return sorted(
+        moved,
+        key=lambda m: (
+            -abs(m.place_without - m.place_with),
+            -abs(m.score_without - m.score_with),
+            m.framework,
+        ),
+    )

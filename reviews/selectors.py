@@ -3,18 +3,19 @@ framework's rating summary and page of reviews, and the reads about reviews that
 frameworks (their top review, who switched from and to them). The catalog knows nothing of
 reviews; these live here."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.utils import timezone
 
 from catalog import ranking
 from catalog.models import Framework, FrameworkQuerySet
 from reviews import rings, services
-from reviews.models import HelpfulVote, Review, ReviewQuerySet, Vote
+from reviews.models import HelpfulVote, Review, ReviewQuerySet, RingScan, Vote
 
 
 class UserVotes(dict):
@@ -197,43 +198,83 @@ def switch_sources(slugs) -> dict[str, str]:
     return found
 
 
+RING_MOVES_SHOWN = 20  # frameworks listed per cluster, the biggest moves
+
+
 @dataclass
 class Ring:
-    """A suspicious cluster for the admin: its accounts, and what its votes moved."""
+    """A suspicious cluster for the admin: its accounts, and what its votes move now (the
+    biggest moves; `more` frameworks moved less)."""
 
     cluster: rings.Cluster
     accounts: list = field(default_factory=list)  # (pk, username, date joined)
-    moved: list = field(default_factory=list)  # (framework, rings.Moved)
+    moved: list = field(default_factory=list)  # (framework name, rings.Moved)
+    more: int = 0
 
     @property
     def account_ids(self) -> str:
         return ",".join(str(pk) for pk, _name, _joined in self.accounts)
 
 
-def suspicious_rings(now=None) -> list[Ring]:
-    """Vote rings among the votes cast or changed in the last rings.LOOKBACK. Three queries."""
-    since = (now or timezone.now()) - rings.LOOKBACK
-    rows = Vote.objects.filter(updated_at__gte=since).values_list(
-        "user_id", "framework_id", "value", "updated_at", "counted"
-    )
-    votes = [rings.CastVote(*row) for row in rows]
-    people = get_user_model().objects.filter(pk__in={vote.user for vote in votes})
-    details = {
-        pk: (pk, name, joined, address or "")
-        for pk, name, joined, address in people.values_list(
-            "pk", "username", "date_joined", "standing__signup_address"
+@dataclass
+class RingReport:
+    """The last search for vote rings (None before the first), its clusters with what their
+    counted votes move now, and the framework-days it left out: (name, value, day, votes)."""
+
+    scan: RingScan | None
+    rings: list[Ring] = field(default_factory=list)
+    skipped: list[tuple] = field(default_factory=list)
+
+
+def ring_report() -> RingReport:
+    """The stored search for the "Vote rings" page, with each cluster's effect on the ranking
+    as it stands. At most four queries."""
+    scan = RingScan.objects.order_by("-computed_at", "-pk").first()
+    if scan is None:
+        return RingReport(None)
+    cluster_of = {pk: n for n, cluster in enumerate(scan.clusters) for pk in cluster["accounts"]}
+    people = {}
+    theirs = [defaultdict(lambda: [0, 0]) for _cluster in scan.clusters]
+    if cluster_of:
+        people = {
+            row[0]: row
+            for row in get_user_model()
+            .objects.filter(pk__in=list(cluster_of))
+            .values_list("pk", "username", "date_joined")
+        }
+        counted = Vote.objects.filter(user_id__in=list(cluster_of), counted=True)
+        for user, framework, value in counted.values_list("user_id", "framework_id", "value"):
+            theirs[cluster_of[user]][framework][value < 0] += 1
+    names, counters = {}, {}
+    for pk, name, up, down, published in Framework.objects.values_list(
+        "pk", "name", "upvotes", "downvotes", "is_published"
+    ):
+        names[pk] = name
+        if published:
+            counters[pk] = (up, down)
+    found = []
+    for stored, mine in zip(scan.clusters, theirs, strict=True):
+        cluster = rings.Cluster(
+            [pk for pk in stored["accounts"] if pk in people],  # deleted since: gone
+            stored["chance"],
+            stored["shared_address"],
         )
-    }
-    accounts = [rings.Account(pk, joined, address) for pk, _n, joined, address in details.values()]
-    # Chance is judged against all the counted votes, not only the recent ones a ring dominates.
-    frameworks = {framework.pk: framework for framework in Framework.objects.published()}
-    counters = {pk: (f.upvotes, f.downvotes) for pk, f in frameworks.items()}
-    clusters = rings.find_rings(votes, accounts, shares=rings.shares_from_counts(counters))
-    return [
-        Ring(
-            cluster,
-            [details[pk][:3] for pk in cluster.accounts],
-            [(frameworks[m.framework], m) for m in rings.effect(cluster, counters, votes)],
+        moved = rings.effect(mine, counters)
+        found.append(
+            Ring(
+                cluster,
+                [people[pk] for pk in cluster.accounts],
+                [(names[m.framework], m) for m in moved[:RING_MOVES_SHOWN]],
+                max(0, len(moved) - RING_MOVES_SHOWN),
+            )
         )
-        for cluster in clusters
+    skipped = [
+        (
+            names.get(day["framework"], day["framework"]),
+            day["value"],
+            date.fromisoformat(day["day"]),
+            day["votes"],
+        )
+        for day in scan.skipped
     ]
+    return RingReport(scan, found, skipped)

@@ -17,6 +17,7 @@ Every write that changes what a public page shows bumps the page version once it
 """
 
 import copy
+import time
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -31,12 +32,14 @@ from django.utils.translation import gettext as _
 from catalog import aspects, ranking
 from catalog.models import VOTE_COUNTER_FIELDS, Framework
 from config import pagecache
+from reviews import rings
 from reviews.markup import render_markdown
 from reviews.models import (
     HelpfulVote,
     ModerationAction,
     Report,
     Review,
+    RingScan,
     Standing,
     Suspension,
     Vote,
@@ -600,3 +603,77 @@ def account_delete(*, user) -> None:
     """Delete the account and everything it left on the site; counters follow (account_release)."""
     account_release(user=user)
     user.delete()  # the pre_delete hook runs account_release again: nothing is left by then
+
+
+# Vote rings -------------------------------------------------------------------------------------
+
+
+def rings_search(*, now=None, users: Iterable[int] | None = None) -> rings.Scan:
+    """Vote rings among the votes cast or changed in the last rings.LOOKBACK (among these
+    accounts' votes only, when given). Three queries; seconds of work at a large size."""
+    recent = Vote.objects.filter(updated_at__gte=(now or timezone.now()) - rings.LOOKBACK)
+    if users is not None:
+        recent = recent.filter(user_id__in=list(users))
+    rows = recent.values_list("user_id", "framework_id", "value", "updated_at", "counted")
+    votes = [rings.CastVote(*row) for row in rows]
+    people = get_user_model().objects.filter(pk__in=recent.values("user_id"))
+    accounts = [
+        rings.Account(pk, joined, address or "")
+        for pk, joined, address in people.values_list(
+            "pk", "date_joined", "standing__signup_address"
+        )
+    ]
+    # Chance is judged against all the counted votes, not only the recent ones a ring dominates.
+    counts = Framework.objects.values_list("pk", "upvotes", "downvotes")
+    shares = rings.shares_from_counts({pk: (up, down) for pk, up, down in counts})
+    return rings.scan(votes, accounts, shares=shares)
+
+
+def ring_scan_record(*, now=None) -> RingScan:
+    """Search the recent votes for vote rings and keep the result, in place of the last one,
+    for the admin's "Vote rings" page (run by `manage.py find_rings` and "Recompute now")."""
+    computed_at = now or timezone.now()
+    started = time.perf_counter()
+    found = rings_search(now=computed_at)
+    seconds = time.perf_counter() - started
+    with transaction.atomic():
+        scan = RingScan.objects.create(
+            computed_at=computed_at,
+            seconds=seconds,
+            votes=found.votes,
+            candidates=found.candidates,
+            clusters=[
+                {
+                    "accounts": cluster.accounts,
+                    "chance": cluster.chance,
+                    "shared_address": cluster.shared_address,
+                }
+                for cluster in found.clusters
+            ],
+            skipped=[
+                {
+                    "framework": day.framework,
+                    "value": day.value,
+                    "day": str(day.day),
+                    "votes": day.votes,
+                }
+                for day in found.skipped[: RingScan.SKIPPED_KEPT]
+            ],
+            skipped_count=len(found.skipped),
+        )
+        RingScan.objects.exclude(pk=scan.pk).delete()
+    return scan
+
+
+@transaction.atomic
+def ring_hold(*, users, curator, reason: str) -> list:
+    """Hold out the votes of those of these accounts that form a vote ring in the votes as they
+    are now (the ring shown may be hours old); returns the accounts held, none when no ring is
+    left among them."""
+    users = list(users)
+    found = rings_search(users=[user.pk for user in users])
+    members = {pk for cluster in found.clusters for pk in cluster.accounts}
+    held = [user for user in users if user.pk in members]
+    if held:
+        votes_suspend(users=held, curator=curator, reason=reason)
+    return held

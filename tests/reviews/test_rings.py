@@ -2,18 +2,24 @@
 accounts that up-vote one framework and down-vote its rivals. The ring is found, no honest voter
 is in a cluster, and holding it out restores the honest ranking."""
 
+import io
 import random
+import re
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog.models import Framework
-from reviews import rings, selectors, services
+from reviews import rings, services
 from reviews.counters import counter_drift, recount_all
-from reviews.models import ModerationAction, Standing, Suspension, Vote
+from reviews.models import ModerationAction, RingScan, Standing, Suspension, Vote
 from tests.factories import CuratorFactory, FrameworkFactory, UserFactory
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
@@ -115,12 +121,10 @@ def test_agreeing_with_the_crowd_is_not_suspicious():
 
 
 def test_the_effect_says_which_frameworks_moved_and_by_how_much():
-    cluster = rings.Cluster(accounts=[1, 2, 3], chance=1e-6, shared_address=0)
-    votes = [rings.CastVote(user, 10, 1, NOW) for user in (1, 2, 3)]
-    votes += [rings.CastVote(user, 20, -1, NOW) for user in (1, 2, 3)]
+    theirs = {10: (3, 0), 20: (0, 3)}  # three accounts up-voted 10 and down-voted 20
     counters = {10: (9, 1), 20: (6, 3), 30: (5, 1)}  # the cluster's votes included
 
-    moved = {m.framework: m for m in rings.effect(cluster, counters, votes)}
+    moved = {m.framework: m for m in rings.effect(theirs, counters)}
 
     assert set(moved) == {10, 20}
     assert (moved[10].up, moved[10].down) == (3, 0)
@@ -295,6 +299,7 @@ def test_holding_out_the_found_ring_restores_the_honest_ranking_and_undo_brings_
     assert bought != honest
     curator = CuratorFactory()
     client.force_login(curator)
+    call_command("find_rings", stdout=io.StringIO())  # the periodic job
 
     page = client.get("/admin/reviews/votering/", HTTP_ACCEPT_LANGUAGE="en")  # click 1
     found = page.context["rings"]
@@ -319,6 +324,7 @@ def test_holding_out_the_found_ring_restores_the_honest_ranking_and_undo_brings_
 def test_the_rings_page_says_so_when_there_is_none(client):
     plant(12, ring=False)
     client.force_login(CuratorFactory())
+    call_command("find_rings", stdout=io.StringIO())
 
     response = client.get("/admin/reviews/votering/", HTTP_ACCEPT_LANGUAGE="en")
 
@@ -338,10 +344,177 @@ def test_only_curators_who_may_change_standings_can_hold_a_ring(client):
 
 
 @pytest.mark.django_db
-def test_the_rings_selector_runs_a_fixed_number_of_queries(django_assert_num_queries):
+def test_the_search_runs_a_fixed_number_of_queries(django_assert_num_queries):
     plant(13)
 
     with django_assert_num_queries(3):
-        found = selectors.suspicious_rings()
+        found = services.rings_search()
 
-    assert len(found) == 1
+    assert len(found.clusters) == 1
+
+
+PAGE = "/admin/reviews/votering/"
+
+
+def curator_client(**options) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en", **options)
+    client.force_login(CuratorFactory())
+    return client
+
+
+def members(page) -> list[set[int]]:
+    return [{pk for pk, _name, _joined in ring.accounts} for ring in page.context["rings"]]
+
+
+@pytest.mark.django_db
+def test_the_page_shows_the_last_search_and_does_not_search_itself():
+    ring_ids = plant(14)
+    client = curator_client()
+
+    before = client.get(PAGE)
+    call_command("find_rings", stdout=io.StringIO())
+    after = client.get(PAGE)
+
+    assert before.context["rings"] == []
+    assert "Not searched yet" in before.text
+    assert "No suspicious groups" not in before.text
+    assert members(after) == [ring_ids]
+    assert "Searched 0\xa0minutes ago" in after.text
+    recent = Vote.objects.filter(updated_at__gte=timezone.now() - rings.LOOKBACK)
+    assert RingScan.objects.get().votes == recent.count()
+
+
+@pytest.mark.django_db
+def test_the_job_keeps_only_the_latest_search():
+    plant(15)
+
+    call_command("find_rings", stdout=io.StringIO())
+    first = RingScan.objects.get()
+    out = io.StringIO()
+    call_command("find_rings", stdout=out)
+
+    assert RingScan.objects.get().pk != first.pk
+    assert out.getvalue().startswith("1 suspicious group(s) among")
+
+
+@pytest.mark.django_db
+def test_searching_again_now_is_a_post_with_the_pages_csrf_token():
+    ring_ids = plant(16)
+    client = curator_client(enforce_csrf_checks=True)
+    page = client.get(PAGE)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+
+    refused = client.post(PAGE, {"recompute": "1"})
+    response = client.post(PAGE, {"recompute": "1", "csrfmiddlewaretoken": token}, follow=True)
+
+    assert refused.status_code == 403
+    assert response.redirect_chain == [(PAGE, 302)]
+    assert "Searched again: 1 suspicious group in" in response.text
+    assert members(response) == [ring_ids]
+
+
+@pytest.mark.django_db
+def test_only_curators_who_may_change_standings_can_search_again(client):
+    client.force_login(UserFactory(is_staff=True))
+
+    assert client.post(PAGE, {"recompute": "1"}).status_code == 403
+    assert not RingScan.objects.exists()
+
+
+def clear_votes(user_ids) -> None:
+    for vote in Vote.objects.filter(user_id__in=user_ids).select_related("user", "framework"):
+        services.vote_cast(user=vote.user, framework=vote.framework, value=None)
+
+
+@pytest.mark.django_db
+def test_holding_a_ring_rechecks_it_under_the_current_votes_and_holds_only_its_members():
+    ring_ids = sorted(plant(17))
+    honest = get_user_model().objects.exclude(pk__in=ring_ids).first().pk
+    call_command("find_rings", stdout=io.StringIO())
+    clear_votes(ring_ids[:5])  # since the search, five of them took their votes back
+    client = curator_client()
+
+    response = client.post(
+        PAGE,
+        {"accounts": ",".join(map(str, [*ring_ids, honest])), "reason": "Vote ring"},
+        follow=True,
+    )
+
+    held = set(Standing.objects.exclude(suspension=None).values_list("user_id", flat=True))
+    assert held == set(ring_ids[5:])
+    assert ModerationAction.objects.get().account_count == 25
+    assert "The votes of 25 accounts are held out" in response.text
+    assert "6 accounts of the group no longer vote with the ring" in response.text
+    assert counter_drift() == []
+
+
+@pytest.mark.django_db
+def test_a_ring_that_broke_up_since_the_search_is_not_held():
+    ring_ids = sorted(plant(18))
+    call_command("find_rings", stdout=io.StringIO())
+    clear_votes(ring_ids[: len(ring_ids) - rings.MIN_SIZE + 1])
+    client = curator_client()
+
+    response = client.post(
+        PAGE, {"accounts": ",".join(map(str, ring_ids)), "reason": "Vote ring"}, follow=True
+    )
+
+    assert not Suspension.objects.exists()
+    assert not ModerationAction.objects.exists()
+    assert "these accounts no longer vote together as a ring" in response.text
+
+
+@pytest.mark.django_db
+def test_the_page_lists_the_framework_days_left_out_as_too_popular():
+    framework = FrameworkFactory(name="Crowded")
+    RingScan.objects.create(
+        computed_at=timezone.now(),
+        seconds=1.5,
+        votes=900,
+        candidates=0,
+        skipped=[{"framework": framework.pk, "value": -1, "day": "2026-11-20", "votes": 812}],
+        skipped_count=1,
+    )
+
+    page = curator_client().get(PAGE)
+
+    assert "1 framework-day was left out as too popular to be evidence" in page.text
+    assert "Crowded · down · 11/20/2026 · 812 votes" in page.text
+
+
+def grow(seed: int) -> None:
+    """More honest voters on the same frameworks, and a search over them."""
+    votes, accounts, _ring = generate(seed, ring=False)
+    frameworks = list(Framework.objects.order_by("seed_rank").values_list("pk", flat=True))
+    User = get_user_model()
+    users = User.objects.bulk_create(
+        User(username=f"more{seed}-{a.user}", date_joined=a.joined) for a in accounts
+    )
+    ids = {account.user: user.pk for account, user in zip(accounts, users, strict=True)}
+    Vote.objects.bulk_create(
+        Vote(user_id=ids[v.user], framework_id=frameworks[v.framework - 1], value=v.value)
+        for v in votes
+    )
+    recount_all()
+    call_command("find_rings", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_the_page_runs_a_fixed_number_of_queries_at_any_size():
+    plant(19)
+    call_command("find_rings", stdout=io.StringIO())
+    client = curator_client()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert len(client.get(PAGE).context["rings"]) == 1
+        return len(captured)
+
+    small = queries()
+    grow(20)
+    grow(21)
+
+    # Session, user, the curator's permissions (two), the search, its accounts, their counted
+    # votes, the frameworks' counters.
+    assert Vote.objects.count() > 3 * 1500
+    assert (small, queries()) == (8, 8)
