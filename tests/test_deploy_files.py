@@ -17,6 +17,7 @@ def test_compose_runs_postgresql_redis_two_app_servers_and_a_proxy():
 
     assert set(services) == {"db", "redis", "migrate", "app1", "app2", "jobs", "proxy"}
     assert "manage.py release_votes" in services["jobs"]["command"][-1]
+    assert "manage.py find_rings" in services["jobs"]["command"][-1]
     assert services["db"]["image"].startswith("postgres:")
     assert services["redis"]["image"].startswith("redis:")
     for name in ("app1", "app2"):

@@ -97,6 +97,7 @@ ADMIN_PAGES = [
     "/admin/reviews/helpfulvote/",
     "/admin/reviews/report/",
     "/admin/reviews/moderationaction/",
+    "/admin/reviews/votering/",  # the last stored search for vote rings (manage.py find_rings)
 ]
 VOTE_LUA = BASE_DIR / "tests" / "bench" / "vote.lua"
 FRESH_LUA = BASE_DIR / "tests" / "bench" / "fresh.lua"
