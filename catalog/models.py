@@ -1,15 +1,15 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Lower
 from django.db.models.lookups import IsNull
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from catalog import aspects, ranking
+from config.rendering import reverse_slug
 
 # The vote counters kept on Framework by reviews.services (checked by `recount`): one list for
 # the services' save, the recount and the page cache's signal.
@@ -92,7 +92,8 @@ class FrameworkQuerySet(models.QuerySet):
         )
 
     def ranked(self, sort: str | None = None):
-        """Ordered by a public sort key (unknown keys fall back to `top`), tags prefetched."""
+        """Ordered by a public sort key (unknown keys fall back to `top`); each framework's tags
+        prefetched as the list `tag_list`."""
         if sort not in self.SORTS:
             sort = self.DEFAULT_SORT
         qs = self
@@ -102,7 +103,9 @@ class FrameworkQuerySet(models.QuerySet):
         if sort == "name":
             # Case-insensitive on every database: projects spell "aiohttp" and "Bottle".
             tie_break = (Lower("name"), "name", "pk")
-        return qs.order_by(*self.SORTS[sort], *tie_break).prefetch_related("tags")
+        # As a plain list: taggit would build a queryset per framework to hold its tags.
+        tags = Prefetch("tags", to_attr="tag_list")
+        return qs.order_by(*self.SORTS[sort], *tie_break).prefetch_related(tags)
 
     def alternatives_to(self, framework):
         """Other frameworks sharing tags with this one: most shared first, then the default order.
@@ -353,11 +356,8 @@ class Framework(Bilingual, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        # Asked several times per row of a ranking: reversed once per instance and slug.
-        if getattr(self, "_url_for", None) != self.slug:
-            self._url = reverse("catalog:detail", kwargs={"slug": self.slug})
-            self._url_for = self.slug
-        return self._url
+        # Asked several times per row of a ranking, and for thousands of rows by the sitemap.
+        return reverse_slug("catalog:detail", self.slug)
 
     @property
     def vote_count(self) -> int:

@@ -14,6 +14,7 @@ from catalog.models import Framework
 from config import limits
 from config.http import safe_next
 from config.pagecache import cache_anonymous
+from config.rendering import reverse_slug
 from reviews import selectors, services
 from reviews.forms import AccountDeleteForm, ReportForm, ReviewForm
 from reviews.models import ModerationAction, Review, Vote
@@ -49,6 +50,7 @@ def _vote_widget_context(request, framework, back: str) -> dict:
         "my_vote": my_votes.get(framework.pk),
         "my_votes": my_votes,
         "next_url": back,
+        "vote_url": reverse_slug("reviews:vote", framework.slug),
         "oob": True,
     }
 
