@@ -14,7 +14,6 @@ from catalog.models import Framework
 from config import limits
 from config.http import safe_next
 from config.pagecache import cache_anonymous
-from config.rendering import reverse_slug
 from reviews import selectors, services
 from reviews.forms import AccountDeleteForm, ReportForm, ReviewForm
 from reviews.models import ModerationAction, Review, Vote
@@ -44,13 +43,10 @@ def _login_first(request, back: str):
 
 def _vote_widget_context(request, framework, back: str) -> dict:
     """What the vote widget needs after an htmx POST: it replaces every copy on the page."""
-    my_votes = selectors.user_votes(request.user, [framework])
     return {
         "framework": framework,
-        "my_vote": my_votes.get(framework.pk),
-        "my_votes": my_votes,
+        "my_votes": selectors.user_votes(request.user, [framework]),
         "next_url": back,
-        "vote_url": reverse_slug("reviews:vote", framework.slug),
         "oob": True,
     }
 

@@ -8,7 +8,7 @@ from django.template import Context
 from django.urls import get_script_prefix, reverse, set_script_prefix
 
 from config.rendering import once_per_render, reverse_slug
-from reviews.templatetags.reviews_tags import LoginToVote
+from reviews.widgets import LoginToVote
 
 SLUGS = ["django", "fast-api", "web2py", "a_b", "x"]
 
