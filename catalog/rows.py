@@ -8,7 +8,9 @@ vote widget between a row's two halves belongs to reviews (`{% vote_widget %}`):
 knows nothing of votes.
 """
 
+import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape  # Django's escape() is this, behind layers that cost more than it
 
 from django.template.defaultfilters import floatformat
@@ -19,6 +21,20 @@ from django.utils.translation import get_language, gettext, ngettext
 from catalog import ranking
 from catalog.models import Framework, FrameworkQuerySet
 from config.rendering import around_slug
+
+MONOGRAM_COLOURS = 12
+
+
+@lru_cache(maxsize=4096)
+def monogram(name: str, slug: str, size: str = "md") -> str:
+    """Initials on a colour derived from the slug (the seed has no logos), remembered."""
+    letters = "".join(ch for ch in name if ch.isalnum())
+    initials = (letters[:1].upper() + letters[1:2].lower()) if letters else "?"
+    colour = int(hashlib.sha1(slug.encode()).hexdigest(), 16) % MONOGRAM_COLOURS
+    return mark_safe(
+        f'<span class="monogram monogram-{escape(size)} monogram-c{colour}" aria-hidden="true">'
+        f"{escape(initials)}</span>"
+    )
 
 
 def rating_words(average, count: int) -> SafeString:
@@ -135,8 +151,7 @@ class Row:
 class Rows:
     """Builds the rows of one page; what every row says is translated and escaped once."""
 
-    def __init__(self, monogram):
-        self.monogram = monogram  # catalog_tags' remembered monograms
+    def __init__(self):
         self.language = get_language()
         self.detail = around_slug("catalog:detail")
         self.tags_url = reverse("catalog:tag-list")
@@ -175,7 +190,7 @@ class Rows:
         )
         head = f"""<li class="framework-row" id="framework-{slug}" data-slug="{slug}">
   <span class="position"><span class="visually-hidden">{self.rank} </span>{position}</span>
-  {self.monogram(framework)}
+  {monogram(framework.name, framework.slug)}
   <div class="framework-main">
     <h2 class="framework-name"><a href="{url}">{name}</a>
       {badge}

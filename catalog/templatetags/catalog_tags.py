@@ -1,48 +1,22 @@
-import hashlib
-from functools import lru_cache
-
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 
 from catalog import rows
 from catalog.models import is_chinese
-from config.rendering import once_per_render
 
 register = template.Library()
-
-MONOGRAM_COLOURS = 12
-
-
-@lru_cache(maxsize=4096)
-def _monogram(name: str, slug: str, size: str) -> str:
-    letters = "".join(ch for ch in name if ch.isalnum())
-    initials = (letters[:1].upper() + letters[1:2].lower()) if letters else "?"
-    colour = int(hashlib.sha1(slug.encode()).hexdigest(), 16) % MONOGRAM_COLOURS
-    return format_html(
-        '<span class="monogram monogram-{} monogram-c{}" aria-hidden="true">{}</span>',
-        size,
-        colour,
-        initials,
-    )
 
 
 @register.simple_tag
 def monogram(framework, size="md"):
     """Initials on a colour derived from the slug (the seed has no logos). Built in Python and
     remembered: one per row of every ranking, so no template of its own."""
-    return _monogram(framework.name, framework.slug, size)
+    return rows.monogram(framework.name, framework.slug, size)
 
 
-@register.simple_tag(takes_context=True)
-def url_once(context, viewname):
-    """`{% url viewname %}` for a URL without arguments, reversed once per page."""
-    return once_per_render(context, f"url:{viewname}", lambda: reverse(viewname))
-
-
-@register.simple_tag(takes_context=True)
-def tag_links(context, tags):
+@register.simple_tag
+def tag_links(tags):
     """A framework's tags as links to their pages, in the visitor's language (catalog.rows)."""
     return rows.tag_list(
         tags, tags_url=reverse("catalog:tag-list"), label=gettext("Tags"), language=get_language()
@@ -52,7 +26,7 @@ def tag_links(context, tags):
 @register.simple_tag
 def ranking_rows(page, sort=None):
     """The rows of a page of a ranking (catalog.rows), each to go around its vote widget."""
-    return rows.Rows(monogram).page(page.object_list, start=page.start_index(), sort=sort)
+    return rows.Rows().page(page.object_list, start=page.start_index(), sort=sort)
 
 
 @register.filter
