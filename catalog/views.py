@@ -62,7 +62,7 @@ def detail(request, slug):
             "why": why,
             "alternatives": alternatives_to(framework),
             **extra_context(DETAIL_SECTIONS, request, framework),
-            "placings": guide.placings(guide.load_candidates(), framework.slug),
+            "placings": guide.placings_of(framework.slug),
         },
     )
 
