@@ -1,11 +1,14 @@
 from django import template
 
+from catalog.models import Framework
 from config.rendering import once_per_render
 from reviews import selectors
 from reviews.forms import REVIEW_SORT_CHOICES
 from reviews.widgets import VoteWidgets
 
 register = template.Library()
+
+NO_VOTES = selectors.UserVotes()  # a visitor who has not voted on any of them
 
 
 @register.simple_tag(takes_context=True)
@@ -26,6 +29,36 @@ def vote_widget(context, framework, votes, back=None, oob=False, retry_minutes=N
         lambda: VoteWidgets(request, back=back, csrf_token=context.get("csrf_token")),
     )
     return widgets.render(framework, votes, oob=oob, retry_minutes=retry_minutes)
+
+
+@register.simple_tag(takes_context=True)
+def shared_vote_widget(context, framework):
+    """A framework's vote widget in a shared fragment (config.fragments): as it shows to a
+    visitor who has not voted on it, recorded so that `for_visitor` can put in theirs."""
+    html = vote_widget(context, framework, NO_VOTES)
+    data = (framework.slug, framework.name, framework.upvotes, framework.downvotes)
+    return context["fragment"].slot(framework.pk, html, data)
+
+
+@register.simple_tag(takes_context=True)
+def for_visitor(context, fragment):
+    """A shared fragment as this visitor sees it: with their own votes on its frameworks (one
+    query, when logged in) and their CSRF token."""
+    request = context["request"]
+    own = {}
+    if request.user.is_authenticated and fragment.slots:
+        votes = selectors.user_votes_on(request.user, list(fragment.slots))
+        if votes:
+            widgets = VoteWidgets(
+                request, back=request.get_full_path(), csrf_token=fragment.placeholder
+            )
+            for pk in votes:
+                slug, name, upvotes, downvotes = fragment.slots[pk][2]
+                framework = Framework(
+                    pk=pk, slug=slug, name=name, upvotes=upvotes, downvotes=downvotes
+                )
+                own[pk] = widgets.render(framework, votes)
+    return fragment.for_visitor(request, own)
 
 
 @register.filter
