@@ -56,7 +56,8 @@ def rating_words(average, count: int) -> SafeString:
 def rating_line(average, count: int, link: str = "") -> SafeString:
     """The headline of `catalog/_rating.html`: the plain average and the count, or none yet."""
     if not count:
-        return mark_safe(f'<p class="rating-line muted">{gettext("No reviews yet")}</p>')
+        none_yet = gettext("No reviews yet")
+        return mark_safe(f'<p class="rating-line muted">{none_yet}</p>')
     words = rating_words(average, count)
     if link:
         words = f'<a href="{escape(link)}">{words}</a>'
@@ -77,10 +78,8 @@ class Approvals:
     def __init__(self):
         self.no_votes = gettext("No votes yet")
         self.unvoted = gettext("Until people vote, frameworks keep the article's order.")
-        self.how = (
-            f'<p><a href="{reverse("catalog:about-ranking")}#approval">'
-            f"{gettext('How the ranking works')}</a></p>"
-        )
+        how = gettext("How the ranking works")
+        self.how = f'<p><a href="{reverse("catalog:about-ranking")}#approval">{how}</a></p>'
 
     def details(self, upvotes: int, downvotes: int) -> str:
         a = ranking.approval(upvotes, downvotes)
@@ -158,10 +157,14 @@ class Rows:
         self.tags_label = gettext("Tags")
         self.rank = gettext("Rank")
         self.compare = gettext("Compare")
+        # gettext outside the f-strings, where makemessages finds the words
+        tie, tie_note = (
+            gettext("statistical tie"),
+            gettext("with the one above: the votes cannot tell them apart"),
+        )
         self.tie = (
             f'<p class="statistical-tie"><a href="{reverse("catalog:about-ranking")}#ties">'
-            f'{gettext("statistical tie")}</a> <span class="muted">'
-            f"{gettext('with the one above: the votes cannot tell them apart')}</span></p>"
+            f'{tie}</a> <span class="muted">{tie_note}</span></p>'
         )
 
     def page(self, frameworks, *, start: int, sort=None) -> list[Row]:
