@@ -38,7 +38,8 @@ def monogram(name: str, slug: str, size: str = "md") -> str:
 
 
 def rating_words(average, count: int) -> SafeString:
-    """ "★ 4.2 out of 5 stars · 12 reviews", marked up (the same msgid as the templates had)."""
+    """The stars in words, "★ 4.2 out of 5 stars · 12 reviews", marked up (the msgid the
+    templates had)."""
     return mark_safe(  # our own msgid, and numbers
         ngettext(
             '<span aria-hidden="true">★</span> <strong data-role="average">%(average)s</strong>'

@@ -10,6 +10,7 @@ get links instead: log in, then confirm the same vote.
 """
 
 from html import escape  # Django's escape() is this, behind layers that cost more than it
+from typing import NamedTuple
 from urllib.parse import quote_plus, urlencode
 
 from django.template.loader import render_to_string
@@ -23,6 +24,23 @@ from reviews.models import Vote
 
 # (value, its name in forms and links, its arrow, the framework's counter shown beside it)
 VOTES = ((Vote.UP, "up", "▲", "upvotes"), (Vote.DOWN, "down", "▼", "downvotes"))
+
+
+class Shown(NamedTuple):
+    """What a vote widget shows of a framework: kept with a shared fragment (config.fragments)
+    to render the widget again for a visitor who voted on it."""
+
+    pk: int
+    slug: str
+    name: str
+    upvotes: int
+    downvotes: int
+
+    @classmethod
+    def of(cls, framework) -> "Shown":
+        return cls(
+            framework.pk, framework.slug, framework.name, framework.upvotes, framework.downvotes
+        )
 
 
 class LoginToVote:

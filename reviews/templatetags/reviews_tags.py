@@ -1,10 +1,9 @@
 from django import template
 
-from catalog.models import Framework
 from config.rendering import once_per_render
 from reviews import selectors
 from reviews.forms import REVIEW_SORT_CHOICES
-from reviews.widgets import VoteWidgets
+from reviews.widgets import Shown, VoteWidgets
 
 register = template.Library()
 
@@ -36,8 +35,7 @@ def shared_vote_widget(context, framework):
     """A framework's vote widget in a shared fragment (config.fragments): as it shows to a
     visitor who has not voted on it, recorded so that `for_visitor` can put in theirs."""
     html = vote_widget(context, framework, NO_VOTES)
-    data = (framework.slug, framework.name, framework.upvotes, framework.downvotes)
-    return context["fragment"].slot(framework.pk, html, data)
+    return context["fragment"].slot(framework.pk, html, Shown.of(framework))
 
 
 @register.simple_tag(takes_context=True)
@@ -53,11 +51,7 @@ def for_visitor(context, fragment):
                 request, back=request.get_full_path(), csrf_token=fragment.placeholder
             )
             for pk in votes:
-                slug, name, upvotes, downvotes = fragment.slots[pk][2]
-                framework = Framework(
-                    pk=pk, slug=slug, name=name, upvotes=upvotes, downvotes=downvotes
-                )
-                own[pk] = widgets.render(framework, votes)
+                own[pk] = widgets.render(fragment.slots[pk][2], votes)
     return fragment.for_visitor(request, own)
 
 
