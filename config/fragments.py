@@ -17,7 +17,6 @@ import secrets
 
 from django.conf import settings
 from django.core.cache import cache
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -51,9 +50,10 @@ class Fragment:
         self._recorded = {}
         return self
 
-    def for_visitor(self, request, own: dict) -> SafeString:
+    def for_visitor(self, csrf_token, own: dict) -> SafeString:
         """The HTML with `own` ({slot key: this visitor's HTML}) in its slots and the visitor's
-        CSRF token in the forms (asked for only when there is a form: no cookie otherwise)."""
+        CSRF token in the forms: `csrf_token` is the template context's, evaluated only when there
+        is a form (no cookie otherwise), and the same masked token as the page's other forms."""
         parts, end = [], 0
         for key, (start, stop, _data) in self.slots.items():
             if key in own:
@@ -62,7 +62,7 @@ class Fragment:
         parts.append(self.html[end:])
         html = "".join(parts)
         if self.placeholder in html:
-            html = html.replace(self.placeholder, get_token(request))
+            html = html.replace(self.placeholder, str(csrf_token or ""))
         return mark_safe(html)
 
 

@@ -52,7 +52,7 @@ def for_visitor(context, fragment):
             )
             for pk in votes:
                 own[pk] = widgets.render(fragment.slots[pk][2], votes)
-    return fragment.for_visitor(request, own)
+    return fragment.for_visitor(context.get("csrf_token"), own)
 
 
 @register.filter
