@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 # A slug no real one equals, to find where the slug goes in a reversed URL.
 _SLUG_MARK = "slug-mark-0b7e"
@@ -32,6 +33,19 @@ def around_slug(viewname: str) -> tuple[str, str]:
 def _around_slug(viewname: str, _urlconf: str, _script_prefix: str) -> tuple[str, str]:
     head, _mark, tail = reverse(viewname, kwargs={"slug": _SLUG_MARK}).partition(_SLUG_MARK)
     return head, tail
+
+
+def reverse_once(viewname: str, *args) -> str:
+    """`reverse(viewname, args=args)`, remembered per URLconf, script prefix and language: for
+    the links that every page repeats (the header's, the footer's). Not for arguments that vary
+    without bound (a user name): the memory is small."""
+    key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
+    return _reversed(viewname, args, *key)
+
+
+@lru_cache(maxsize=256)
+def _reversed(viewname: str, args: tuple, _urlconf: str, _prefix: str, _language: str) -> str:
+    return reverse(viewname, args=args)
 
 
 def once_per_render(context, key: str, make):

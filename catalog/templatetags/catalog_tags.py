@@ -4,8 +4,15 @@ from django.utils.translation import get_language, gettext
 
 from catalog import rows
 from catalog.models import is_chinese
+from config.rendering import reverse_once
 
 register = template.Library()
+
+
+@register.simple_tag
+def site_url(viewname, *args):
+    """`{% url %}` for the links every page repeats, reversed once (config.rendering)."""
+    return reverse_once(viewname, *args)
 
 
 @register.simple_tag

@@ -7,7 +7,7 @@ import pytest
 from django.template import Context
 from django.urls import get_script_prefix, reverse, set_script_prefix
 
-from config.rendering import once_per_render, reverse_slug
+from config.rendering import once_per_render, reverse_once, reverse_slug
 from reviews.widgets import LoginToVote
 
 SLUGS = ["django", "fast-api", "web2py", "a_b", "x"]
@@ -64,3 +64,18 @@ def quoted_one_by_one(slug: str, back: str) -> dict[str, str]:
 @pytest.mark.parametrize("slug", SLUGS)
 def test_login_to_vote_links_are_those_quoted_one_by_one(back, slug):
     assert LoginToVote(back).for_slug(slug) == quoted_one_by_one(slug, back)
+
+
+@pytest.mark.parametrize(
+    ("viewname", "args"),
+    [("catalog:ranking", ()), ("logout", ()), ("switch-language", ("en",)), ("reviews:feed", ())],
+)
+def test_reverse_once_is_reverse(viewname, args):
+    assert reverse_once(viewname, *args) == reverse(viewname, args=args)
+    before = get_script_prefix()
+    try:
+        set_script_prefix("/site/")
+        assert reverse_once(viewname, *args) == reverse(viewname, args=args)
+        assert reverse_once(viewname, *args).startswith("/site/")
+    finally:
+        set_script_prefix(before)
