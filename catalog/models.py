@@ -103,15 +103,18 @@ class FrameworkQuerySet(models.QuerySet):
         if sort == "name":
             # Case-insensitive on every database: projects spell "aiohttp" and "Bottle".
             tie_break = (Lower("name"), "name", "pk")
-        # As a plain list: taggit would build a queryset per framework to hold its tags.
-        tags = Prefetch("tags", to_attr="tag_list")
-        return qs.order_by(*self.SORTS[sort], *tie_break).prefetch_related(tags)
+        return qs.order_by(*self.SORTS[sort], *tie_break).with_tag_list()
+
+    def with_tag_list(self):
+        """Each framework's tags prefetched as the list `tag_list` (one query). A plain list:
+        `prefetch_related("tags")` has taggit build a queryset per framework to hold them."""
+        return self.prefetch_related(Prefetch("tags", to_attr="tag_list"))
 
     def alternatives_to(self, framework):
         """Other frameworks sharing tags with this one: most shared first, then the default order.
 
-        Annotates `shared_tag_count`. One query (tags prefetched: one more); the framework's own
-        tags come from its prefetch cache when it has one.
+        Annotates `shared_tag_count`. One query (tags as `tag_list`: one more); the framework's
+        own tags come from its prefetch cache when it has one.
         """
         tag_ids = [tag.pk for tag in framework.tags.all()]
         return (
@@ -119,7 +122,7 @@ class FrameworkQuerySet(models.QuerySet):
             .filter(tags__in=tag_ids)
             .annotate(shared_tag_count=Count("tags"))
             .order_by("-shared_tag_count", *self.SORTS["top"], *self.TIE_BREAK)
-            .prefetch_related("tags")
+            .with_tag_list()
         )
 
     def with_position(self):
