@@ -175,7 +175,7 @@ class FrameworkSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="Reviewers' optional ratings of six aspects: average and count of each.",
     )
-    tags = TagSummarySerializer(many=True, read_only=True)
+    tags = TagSummarySerializer(source="tag_list", many=True, read_only=True)
 
     class Meta:
         model = Framework

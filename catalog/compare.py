@@ -78,7 +78,7 @@ def comparison_of(asked: list[str]) -> Comparison:
         .filter(slug__in=lookup)
         .with_bayes_rating()
         .with_position()
-        .prefetch_related("tags")
+        .with_tag_list()
     }
     known = [found[slug] for slug in slugs if slug in found]
     comparison = Comparison(
@@ -86,7 +86,7 @@ def comparison_of(asked: list[str]) -> Comparison:
         unknown=[slug for slug in slugs if slug not in found],
         left_out=known[MAX_COMPARED:],
     )
-    counts = Counter(tag.pk for f in comparison.frameworks for tag in f.tags.all())
+    counts = Counter(tag.pk for f in comparison.frameworks for tag in f.tag_list)
     comparison.shared_tag_ids = {pk for pk, count in counts.items() if count > 1}
     comparison.best = _best_of(comparison.frameworks)
     return comparison
@@ -134,7 +134,7 @@ def alternatives_to(framework: Framework, limit: int = ALTERNATIVES) -> list[Alt
     own = {tag.pk for tag in framework.tags.all()}
     candidates = Framework.objects.published().alternatives_to(framework)[:limit]
     return [
-        Alternative(other, sorted((t for t in other.tags.all() if t.pk in own), key=_by_name))
+        Alternative(other, sorted((t for t in other.tag_list if t.pk in own), key=_by_name))
         for other in candidates
     ]
 

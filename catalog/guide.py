@@ -10,7 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalog import extensions
@@ -24,6 +27,7 @@ from catalog.aspects import (
     sum_field,
 )
 from catalog.models import Framework, TaggedFramework, is_chinese, pick_language
+from config.pagecache import current_version
 
 # What a need looks for in a framework's tags (slugs, as taggit makes them from the names).
 NEEDS: dict[str, frozenset[str]] = {
@@ -63,6 +67,7 @@ EASE_ASPECTS = ("learning_curve", "documentation")  # what a team new to web wor
 EXPERIENCE_WEIGHT = {"new": 1.0, "some": 0.5, "expert": 0.0}
 MIN_PICKS, MAX_PICKS = 3, 4  # four: all picks fit on one compare page
 BEST_SHOWN = 10
+LEADERS_KEY = "guide:leaders"  # the shared cache's copy of leaders(), with its page version
 
 
 @dataclass(frozen=True)
@@ -334,14 +339,41 @@ def best_for(candidates: list[Candidate], use_case: UseCase) -> list[Fit]:
     return ranked_fits(candidates, use_case_answers(use_case), scope=use_case.need)
 
 
+def leaders(candidates: list[Candidate]) -> dict[str, list[str]]:
+    """{use case key: the slugs its shown ranking lists (the top BEST_SHOWN)}."""
+    return {
+        use_case.key: [f.slug for f in best_for(candidates, use_case)[:BEST_SHOWN]]
+        for use_case in USE_CASES
+    }
+
+
 def placings(candidates: list[Candidate], slug: str) -> list[tuple[UseCase, int]]:
     """The use cases whose shown ranking (the top BEST_SHOWN) has this framework, and where."""
-    found = []
-    for use_case in USE_CASES:
-        ranked = [f.slug for f in best_for(candidates, use_case)[:BEST_SHOWN]]
-        if slug in ranked:
-            found.append((use_case, ranked.index(slug) + 1))
-    return found
+    return _placed(leaders(candidates), slug)
+
+
+def placings_of(slug: str) -> list[tuple[UseCase, int]]:
+    """`placings()` for a framework's page. The use cases' leaders are worked out from every
+    framework, so once per page version (config.pagecache: any vote, review or catalog edit
+    makes a new one) and kept in the shared cache for every framework's page; they do not
+    depend on the reader's language. PAGE_CACHE_SECONDS = 0 turns this off with the page cache."""
+    if not settings.PAGE_CACHE_SECONDS:
+        return placings(load_candidates(), slug)
+    version = current_version()
+    found = cache.get(LEADERS_KEY)
+    if found is not None and found[0] == version:
+        return _placed(found[1], slug)
+    shown = leaders(load_candidates())
+    cache.set(LEADERS_KEY, (version, shown), settings.PAGE_CACHE_SECONDS)
+    return _placed(shown, slug)
+
+
+def _placed(shown: dict[str, list[str]], slug: str) -> list[tuple[UseCase, int]]:
+    return [
+        (use_case, shown[use_case.key].index(slug) + 1)
+        for use_case in USE_CASES
+        if slug in shown[use_case.key]
+    ]
 
 
 def compare_query(fits: list[Fit]) -> str:
@@ -381,11 +413,12 @@ def load_candidates() -> list[Candidate]:
         content_object__in=Framework.objects.published().values("pk")
     ).order_by("pk")  # in the order the tags were given
     names = tagged.values_list("content_object_id", "tag__slug", "tag__name_zh", "tag__name")
+    language = get_language()
     for object_id, slug, name_zh, name in names:
-        tags.setdefault(object_id, {})[slug] = pick_language(name_zh, name)
+        tags.setdefault(object_id, {})[slug] = pick_language(name_zh, name, language)
     minimum = max(min_reviews(), 1)
     result = []
-    chinese = is_chinese()
+    chinese = is_chinese(language)
     for position, row in enumerate(rows, start=1):
         pk, name, slug, status, up, down, drawbacks, drawbacks_en, *counters = row
         counts = dict(zip(COUNTER_FIELDS, counters, strict=True))
@@ -404,7 +437,7 @@ def load_candidates() -> list[Candidate]:
                 status=status,
                 position=position,
                 aspects=shown,
-                drawbacks=pick_language(drawbacks, drawbacks_en),
+                drawbacks=pick_language(drawbacks, drawbacks_en, language),
                 drawbacks_translated=not chinese and bool(drawbacks_en),
             )
         )

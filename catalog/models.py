@@ -1,15 +1,15 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Lower
 from django.db.models.lookups import IsNull
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from catalog import aspects, ranking
+from config.rendering import reverse_slug
 
 # The vote counters kept on Framework by reviews.services (checked by `recount`): one list for
 # the services' save, the recount and the page cache's signal.
@@ -92,7 +92,8 @@ class FrameworkQuerySet(models.QuerySet):
         )
 
     def ranked(self, sort: str | None = None):
-        """Ordered by a public sort key (unknown keys fall back to `top`), tags prefetched."""
+        """Ordered by a public sort key (unknown keys fall back to `top`); each framework's tags
+        prefetched as the list `tag_list`."""
         if sort not in self.SORTS:
             sort = self.DEFAULT_SORT
         qs = self
@@ -102,13 +103,18 @@ class FrameworkQuerySet(models.QuerySet):
         if sort == "name":
             # Case-insensitive on every database: projects spell "aiohttp" and "Bottle".
             tie_break = (Lower("name"), "name", "pk")
-        return qs.order_by(*self.SORTS[sort], *tie_break).prefetch_related("tags")
+        return qs.order_by(*self.SORTS[sort], *tie_break).with_tag_list()
+
+    def with_tag_list(self):
+        """Each framework's tags prefetched as the list `tag_list` (one query). A plain list:
+        `prefetch_related("tags")` has taggit build a queryset per framework to hold them."""
+        return self.prefetch_related(Prefetch("tags", to_attr="tag_list"))
 
     def alternatives_to(self, framework):
         """Other frameworks sharing tags with this one: most shared first, then the default order.
 
-        Annotates `shared_tag_count`. One query (tags prefetched: one more); the framework's own
-        tags come from its prefetch cache when it has one.
+        Annotates `shared_tag_count`. One query (tags as `tag_list`: one more); the framework's
+        own tags come from its prefetch cache when it has one.
         """
         tag_ids = [tag.pk for tag in framework.tags.all()]
         return (
@@ -116,7 +122,7 @@ class FrameworkQuerySet(models.QuerySet):
             .filter(tags__in=tag_ids)
             .annotate(shared_tag_count=Count("tags"))
             .order_by("-shared_tag_count", *self.SORTS["top"], *self.TIE_BREAK)
-            .prefetch_related("tags")
+            .with_tag_list()
         )
 
     def with_position(self):
@@ -353,11 +359,8 @@ class Framework(Bilingual, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        # Asked several times per row of a ranking: reversed once per instance and slug.
-        if getattr(self, "_url_for", None) != self.slug:
-            self._url = reverse("catalog:detail", kwargs={"slug": self.slug})
-            self._url_for = self.slug
-        return self._url
+        # Asked several times per row of a ranking, and for thousands of rows by the sitemap.
+        return reverse_slug("catalog:detail", self.slug)
 
     @property
     def vote_count(self) -> int:

@@ -12,6 +12,8 @@ from catalog.extensions import COMPARE_SECTIONS, DETAIL_SECTIONS, extra_context
 from catalog.filters import FrameworkFilterSet
 from catalog.forms import GuideForm
 from catalog.models import Framework, Tag, tags_in_use
+from config import fragments
+from config.fragments import Fragment
 from config.pagecache import cache_anonymous
 
 PICKER_SIZE = 20  # frameworks the compare picker offers: the leaders, or those matching `q`
@@ -28,19 +30,19 @@ def _page(request, queryset):
 
 @cache_anonymous
 def ranking(request):
+    fragment = fragments.shared(request, "ranking", lambda: _ranking(request))
+    return render(request, "catalog/ranking.html", {"fragment": fragment, **fragment.context})
+
+
+def _ranking(request) -> Fragment:
+    """The ranking as every visitor sees it, with the active tag for the page's title."""
     filterset = FrameworkFilterSet(request.GET, queryset=Framework.objects.published())
     page = _page(request, filterset.qs)
     tag = request.GET.get("tag")
-    return render(
-        request,
-        "catalog/ranking.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "frameworks": page.object_list,
-            "active_tag": Tag.objects.filter(slug=tag).first() if tag else None,
-        },
-    )
+    fragment = Fragment()
+    fragment.context = {"active_tag": Tag.objects.filter(slug=tag).first() if tag else None}
+    context = {"filter": filterset, "page": page, "frameworks": page.object_list}
+    return fragment.render("catalog/_ranking.html", {**context, **fragment.context}, request)
 
 
 @cache_anonymous
@@ -62,7 +64,7 @@ def detail(request, slug):
             "why": why,
             "alternatives": alternatives_to(framework),
             **extra_context(DETAIL_SECTIONS, request, framework),
-            "placings": guide.placings(guide.load_candidates(), framework.slug),
+            "placings": guide.placings_of(framework.slug),
         },
     )
 
@@ -74,14 +76,19 @@ def tag_list(request):
 
 @cache_anonymous
 def tag_detail(request, slug):
+    fragment = fragments.shared(request, "tag", lambda: _tag_detail(request, slug))
+    return render(request, "catalog/tag_detail.html", {"fragment": fragment, **fragment.context})
+
+
+def _tag_detail(request, slug) -> Fragment:
+    """A tag's ranking as every visitor sees it, with the tag for the page's title."""
     tag = get_object_or_404(Tag, slug=slug)
     frameworks = Framework.objects.published().tagged(tag.slug).ranked(request.GET.get("sort"))
     page = _page(request, frameworks)
-    return render(
-        request,
-        "catalog/tag_detail.html",
-        {"tag": tag, "page": page, "frameworks": page.object_list},
-    )
+    fragment = Fragment()
+    fragment.context = {"tag": tag}
+    context = {"tag": tag, "page": page, "frameworks": page.object_list}
+    return fragment.render("catalog/_tag_detail.html", context, request)
 
 
 @method_decorator(cache_anonymous, name="dispatch")

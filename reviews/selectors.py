@@ -30,10 +30,14 @@ class UserVotes(dict):
 
 def user_votes(user, frameworks) -> UserVotes:
     """The user's votes on these frameworks and their standing, in one query."""
+    return user_votes_on(user, [framework.pk for framework in frameworks])
+
+
+def user_votes_on(user, ids) -> UserVotes:
+    """`user_votes()` from the frameworks' ids."""
     votes = UserVotes()
     if not user.is_authenticated:
         return votes
-    ids = [framework.pk for framework in frameworks]
     rows = Vote.objects.filter(user=user, framework_id__in=ids).values_list(
         "framework_id", "value", "counted", "user__standing__suspension"
     )

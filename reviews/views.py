@@ -43,11 +43,9 @@ def _login_first(request, back: str):
 
 def _vote_widget_context(request, framework, back: str) -> dict:
     """What the vote widget needs after an htmx POST: it replaces every copy on the page."""
-    my_votes = selectors.user_votes(request.user, [framework])
     return {
         "framework": framework,
-        "my_vote": my_votes.get(framework.pk),
-        "my_votes": my_votes,
+        "my_votes": selectors.user_votes(request.user, [framework]),
         "next_url": back,
         "oob": True,
     }

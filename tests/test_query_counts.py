@@ -3,6 +3,7 @@ with 500 frameworks, many votes, reviews and helpful marks (anonymous and logged
 admin's changelists for a curator)."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -132,3 +133,31 @@ def test_no_admin_changelist_runs_more_queries_at_a_larger_size(writer):
 
     assert dict(zip(pages, large, strict=True)) == dict(zip(pages, small, strict=True))
     assert max(large) <= MAX_ADMIN_QUERIES
+
+
+SHARED_PAGES = ["/", "/?sort=rating", "/?page=2", "/tags/async/"]
+# The session, the user, their votes on the page: the ranking itself comes from the cache.
+LOGGED_IN_SHARED_QUERIES = 3
+
+
+def test_logged_in_rankings_come_from_the_cache_with_only_the_visitors_own_queries(
+    writer, settings
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    reader = UserFactory(username="reader")
+    for framework in Framework.objects.filter(seed_rank__lte=3):
+        services.vote_cast(user=reader, framework=framework, value=Vote.UP)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(reader)
+
+    def again() -> list[int]:
+        cache.clear()
+        for path in SHARED_PAGES:
+            client.get(path)
+        return counts(client, SHARED_PAGES)
+
+    small = again()
+    grow(writer, start=2000)
+    grow(writer, start=3000)
+
+    assert again() == small == [LOGGED_IN_SHARED_QUERIES] * len(SHARED_PAGES)

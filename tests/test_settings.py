@@ -208,3 +208,25 @@ def test_csp_report_only_switch_moves_the_policy_to_report_only():
     assert enforced is None
     assert report_only["DIRECTIVES"]["script-src"] == ["'self'"]
     assert report_only["DIRECTIVES"]["report-uri"] == ["/csp-report/"]
+
+
+def test_production_keeps_every_template_compiled_in_memory():
+    """The cached loader (Django's default when no loaders are named): a template, the form
+    widgets' included, is read and compiled once per process, not on every request."""
+    code = (
+        "import django, json; django.setup()\n"
+        "from django.forms.renderers import get_default_renderer\n"
+        "from django.template import engines\n"
+        "site, forms = engines['django'].engine, get_default_renderer().engine.engine\n"
+        "print(json.dumps([type(e.template_loaders[0]).__module__ for e in (site, forms)]))"
+    )
+    result = run_python(
+        code,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_ENV="production",
+        SECRET_KEY="s3cret-from-the-env",
+        EMAIL_HOST="smtp.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    loaders = json.loads(result.stdout.strip().splitlines()[-1])
+    assert loaders == ["django.template.loaders.cached"] * 2

@@ -1,35 +1,39 @@
-import hashlib
-from functools import lru_cache
-
 from django import template
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.translation import get_language, gettext
 
-from catalog import ranking
-from catalog.models import FrameworkQuerySet, is_chinese
+from catalog import rows
+from catalog.models import is_chinese
+from config.rendering import reverse_once
 
 register = template.Library()
 
-MONOGRAM_COLOURS = 12
 
-
-@lru_cache(maxsize=4096)
-def _monogram(name: str, slug: str, size: str) -> str:
-    letters = "".join(ch for ch in name if ch.isalnum())
-    initials = (letters[:1].upper() + letters[1:2].lower()) if letters else "?"
-    colour = int(hashlib.sha1(slug.encode()).hexdigest(), 16) % MONOGRAM_COLOURS
-    return format_html(
-        '<span class="monogram monogram-{} monogram-c{}" aria-hidden="true">{}</span>',
-        size,
-        colour,
-        initials,
-    )
+@register.simple_tag
+def site_url(viewname, *args):
+    """`{% url %}` for the links every page repeats, reversed once (config.rendering)."""
+    return reverse_once(viewname, *args)
 
 
 @register.simple_tag
 def monogram(framework, size="md"):
     """Initials on a colour derived from the slug (the seed has no logos). Built in Python and
     remembered: one per row of every ranking, so no template of its own."""
-    return _monogram(framework.name, framework.slug, size)
+    return rows.monogram(framework.name, framework.slug, size)
+
+
+@register.simple_tag
+def tag_links(tags):
+    """A framework's tags as links to their pages, in the visitor's language (catalog.rows)."""
+    return rows.tag_list(
+        tags, tags_url=reverse("catalog:tag-list"), label=gettext("Tags"), language=get_language()
+    )
+
+
+@register.simple_tag
+def ranking_rows(page, sort=None):
+    """The rows of a page of a ranking (catalog.rows), each to go around its vote widget."""
+    return rows.Rows().page(page.object_list, start=page.start_index(), sort=sort)
 
 
 @register.filter
@@ -71,24 +75,6 @@ def reads_chinese():
 
 
 @register.simple_tag
-def approval(framework):
-    """The framework's approval with its 95% interval (catalog.ranking.approval)."""
-    return ranking.approval(framework.upvotes, framework.downvotes)
-
-
-@register.filter
-def whole_percent(share):
-    """0.783 -> 78 (a share shown as a whole percentage)."""
-    return round((share or 0) * 100)
-
-
-@register.simple_tag
-def statistical_ties(frameworks, sort=None):
-    """Ids of the frameworks on this page that are a statistical tie with the one above them,
-    when the list is ordered by votes (the default sort)."""
-    if sort in FrameworkQuerySet.SORTS and sort != FrameworkQuerySet.DEFAULT_SORT:
-        return set()
-    frameworks = list(frameworks)
-    approvals = [ranking.approval(f.upvotes, f.downvotes) for f in frameworks]
-    flags = ranking.ties_with_previous(approvals)
-    return {framework.pk for framework, tied in zip(frameworks, flags, strict=True) if tied}
+def rating_line(average, count, link=""):
+    """The plain average of the stars with their count, or that there are none (catalog.rows)."""
+    return rows.rating_line(average, count, link)

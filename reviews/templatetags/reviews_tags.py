@@ -1,12 +1,13 @@
-from urllib.parse import urlencode
-
 from django import template
-from django.urls import reverse
 
+from config.rendering import once_per_render
 from reviews import selectors
 from reviews.forms import REVIEW_SORT_CHOICES
+from reviews.widgets import Shown, VoteWidgets
 
 register = template.Library()
+
+NO_VOTES = selectors.UserVotes()  # a visitor who has not voted on any of them
 
 
 @register.simple_tag(takes_context=True)
@@ -15,35 +16,43 @@ def user_votes(context, frameworks):
     return selectors.user_votes(context["request"].user, frameworks)
 
 
-@register.inclusion_tag("reviews/_vote_widget.html", takes_context=True)
-def vote_widget(context, framework, votes):
-    """Up/down buttons with the counts, the approval and the user's own vote."""
+@register.simple_tag(takes_context=True)
+def vote_widget(context, framework, votes, back=None, oob=False, retry_minutes=None):
+    """Up/down buttons with the counts, the approval and the user's own vote (reviews.widgets);
+    the forms send the visitor back to this page, or to `back`."""
     request = context["request"]
-    return {
-        "framework": framework,
-        "my_vote": votes.get(framework.pk),
-        "my_votes": votes,
-        "next_url": request.get_full_path(),
-        "login_to_vote": (
-            None
-            if request.user.is_authenticated
-            else login_to_vote(framework, request.get_full_path())
-        ),
-        "user": request.user,
-        "request": request,
-        "csrf_token": context.get("csrf_token"),
-    }
+    back = back or request.get_full_path()
+    widgets = once_per_render(
+        context,
+        f"vote_widgets:{back}",
+        lambda: VoteWidgets(request, back=back, csrf_token=context.get("csrf_token")),
+    )
+    return widgets.render(framework, votes, oob=oob, retry_minutes=retry_minutes)
 
 
-def login_to_vote(framework, back: str) -> dict[str, str]:
-    """Log-in links that carry the vote: after logging in, one POST casts it, then `back`."""
-    login = reverse("login")
-    confirm = reverse("reviews:vote-confirm", args=[framework.slug])
-    links = {}
-    for value in ("up", "down"):
-        after_login = f"{confirm}?{urlencode({'value': value, 'next': back})}"
-        links[value] = f"{login}?{urlencode({'next': after_login})}"
-    return links
+@register.simple_tag(takes_context=True)
+def shared_vote_widget(context, framework):
+    """A framework's vote widget in a shared fragment (config.fragments): as it shows to a
+    visitor who has not voted on it, recorded so that `for_visitor` can put in theirs."""
+    html = vote_widget(context, framework, NO_VOTES)
+    return context["fragment"].slot(framework.pk, html, Shown.of(framework))
+
+
+@register.simple_tag(takes_context=True)
+def for_visitor(context, fragment):
+    """A shared fragment as this visitor sees it: with their own votes on its frameworks (one
+    query, when logged in) and their CSRF token."""
+    request = context["request"]
+    own = {}
+    if request.user.is_authenticated and fragment.slots:
+        votes = selectors.user_votes_on(request.user, list(fragment.slots))
+        if votes:
+            widgets = VoteWidgets(
+                request, back=request.get_full_path(), csrf_token=fragment.placeholder
+            )
+            for pk in votes:
+                own[pk] = widgets.render(fragment.slots[pk][2], votes)
+    return fragment.for_visitor(context.get("csrf_token"), own)
 
 
 @register.filter

@@ -1,5 +1,6 @@
-"""Every score says how sure it is: `catalog/_approval.html` on the ranking rows, the detail page
-and compare, and "statistical tie" marks between neighbours on the ranking."""
+"""Every score says how sure it is: the vote widget's approval line (catalog.rows.Approvals) on
+the ranking rows, the detail page and compare, and "statistical tie" marks between neighbours on
+the ranking."""
 
 import re
 

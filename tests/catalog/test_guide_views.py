@@ -5,6 +5,9 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from catalog import guide, ranking
 from catalog.models import Framework
@@ -225,6 +228,29 @@ def test_a_framework_page_links_the_use_cases_where_it_places(en, seeded):
     assert 'href="/best/full-stack/"' in placings
     assert "#1 — Best for full-stack sites" in html.unescape(placings)
     assert 'href="/best/realtime/"' not in placings  # Django carries no realtime tag (yet)
+
+
+def queries_of(client, path) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+def test_framework_pages_work_out_the_use_cases_leaders_once_per_change(
+    en, seeded, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    first = queries_of(en, "/frameworks/django/")
+
+    # Every framework, then their tags: read by the first framework page only.
+    assert queries_of(en, "/frameworks/flask/") == first - 2
+    with django_capture_on_commit_callbacks(execute=True):  # the vote bumps the page version
+        services.vote_cast(
+            user=UserFactory(), framework=Framework.objects.get(slug="bottle"), value=1
+        )
+    assert queries_of(en, "/frameworks/bottle/") == first
+    assert "#1 — Best for full-stack sites" in html.unescape(en.get("/frameworks/django/").text)
 
 
 def test_the_about_page_writes_out_the_guides_weights(en, seeded):

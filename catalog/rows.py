@@ -1,0 +1,219 @@
+"""The rows of a ranking (the home page and the tag pages), put together in Python.
+
+A page shows twenty rows of a dozen values each. In the template language every value costs a
+lookup, a filter and an escape through several layers, and rendering the rows was most of a
+page's time. So, like the admin's change list (`admin_list.items_for_result`), each row is put
+together here, with what every row shares (URLs, translated words) looked up once per page. The
+vote widget between a row's two halves belongs to reviews (`{% vote_widget %}`): the catalog
+knows nothing of votes.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from html import escape  # Django's escape() is this, behind layers that cost more than it
+
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, ngettext
+
+from catalog import ranking
+from catalog.models import Framework, FrameworkQuerySet
+from config.rendering import around_slug
+
+MONOGRAM_COLOURS = 12
+
+
+@lru_cache(maxsize=4096)
+def monogram(name: str, slug: str, size: str = "md") -> str:
+    """Initials on a colour derived from the slug (the seed has no logos), remembered."""
+    letters = "".join(ch for ch in name if ch.isalnum())
+    initials = (letters[:1].upper() + letters[1:2].lower()) if letters else "?"
+    colour = int(hashlib.sha1(slug.encode()).hexdigest(), 16) % MONOGRAM_COLOURS
+    return mark_safe(
+        f'<span class="monogram monogram-{escape(size)} monogram-c{colour}" aria-hidden="true">'
+        f"{escape(initials)}</span>"
+    )
+
+
+def rating_words(average, count: int) -> SafeString:
+    """The stars in words, "★ 4.2 out of 5 stars · 12 reviews", marked up (the msgid the
+    templates had)."""
+    return mark_safe(  # our own msgid, and numbers
+        ngettext(
+            '<span aria-hidden="true">★</span> <strong data-role="average">%(average)s</strong>'
+            '<span class="visually-hidden"> out of 5 stars</span> · '
+            '<span data-role="review-count">%(counter)s</span> review',
+            '<span aria-hidden="true">★</span> <strong data-role="average">%(average)s</strong>'
+            '<span class="visually-hidden"> out of 5 stars</span> · '
+            '<span data-role="review-count">%(counter)s</span> reviews',
+            count,
+        )
+        % {"average": floatformat(average, 1), "counter": count}
+    )
+
+
+def rating_line(average, count: int, link: str = "") -> SafeString:
+    """The headline of `catalog/_rating.html`: the plain average and the count, or none yet."""
+    if not count:
+        none_yet = gettext("No reviews yet")
+        return mark_safe(f'<p class="rating-line muted">{none_yet}</p>')
+    words = rating_words(average, count)
+    if link:
+        words = f'<a href="{escape(link)}">{words}</a>'
+    return mark_safe(f'<p class="rating-line">{words}</p>')
+
+
+def whole_percent(share) -> int:
+    """0.783 -> 78 (a share shown as a whole percentage)."""
+    return round((share or 0) * 100)
+
+
+class Approvals:
+    """A framework's votes in plain words, with how sure they are: "78% approve · 95% sure it is
+    between 63% and 88% · 41 votes" (the share of its counted up-votes and the 95% interval around
+    it, catalog.ranking.approval), the explanation one tap away (a disclosure, never a hover
+    title). What every framework's says alike is translated once per page."""
+
+    def __init__(self):
+        self.no_votes = gettext("No votes yet")
+        self.unvoted = gettext("Until people vote, frameworks keep the article's order.")
+        how = gettext("How the ranking works")
+        self.how = f'<p><a href="{reverse("catalog:about-ranking")}#approval">{how}</a></p>'
+
+    def details(self, upvotes: int, downvotes: int) -> str:
+        a = ranking.approval(upvotes, downvotes)
+        if not a.votes:
+            summary, more = self.no_votes, f"<p>{self.unvoted}</p>"
+        else:
+            low = whole_percent(a.low)
+            summary = ngettext(
+                '<strong data-role="approval-share">%(share)s%%</strong> approve · 95%% sure it '
+                "is between %(low)s%% and %(high)s%% · %(counter)s vote",
+                '<strong data-role="approval-share">%(share)s%%</strong> approve · 95%% sure it '
+                "is between %(low)s%% and %(high)s%% · %(counter)s votes",
+                a.votes,
+            ) % {
+                "share": whole_percent(a.share),
+                "low": low,
+                "high": whole_percent(a.high),
+                "counter": a.votes,
+            }
+            counts = ngettext(
+                "%(up)s up and %(down)s down from %(counter)s vote.",
+                "%(up)s up and %(down)s down from %(counter)s votes.",
+                a.votes,
+            ) % {"up": upvotes, "down": downvotes, "counter": a.votes}
+            sure = gettext(
+                "The ranking uses the approval it can be 95%% sure of, at least %(sure)s%% here, "
+                "so a few votes count for less than many."
+            ) % {"sure": low}
+            more = f"<p>{counts}\n      {sure}</p>"
+        return f"""<details class="approval" data-role="approval">
+  <summary>{summary}</summary>
+  <div class="approval-more">
+    {more}
+    {self.how}
+  </div>
+</details>"""
+
+
+def tag_list(tags, *, tags_url: str, label: str, language: str | None) -> SafeString:
+    """A framework's tags as links to their pages, in `language`."""
+    if not tags:
+        return mark_safe("")
+    links = "".join(
+        f'<li><a class="tag" href="{tags_url}{escape(tag.slug)}/">'
+        f"{escape(tag.text_for('name', language))}</a></li>"
+        for tag in tags
+    )
+    return mark_safe(f'<ul class="tags" aria-label="{label}">{links}</ul>')
+
+
+def statistical_ties(frameworks, sort=None) -> set[int]:
+    """Ids of the frameworks on this page that are a statistical tie with the one above them,
+    when the list is ordered by votes (the default sort)."""
+    if sort in FrameworkQuerySet.SORTS and sort != FrameworkQuerySet.DEFAULT_SORT:
+        return set()
+    approvals = [ranking.approval(f.upvotes, f.downvotes) for f in frameworks]
+    flags = ranking.ties_with_previous(approvals)
+    return {framework.pk for framework, tied in zip(frameworks, flags, strict=True) if tied}
+
+
+@dataclass(frozen=True)
+class Row:
+    framework: Framework
+    head: SafeString  # from <li> to the vote widget
+    tail: SafeString  # from the vote widget to </li>
+
+
+class Rows:
+    """Builds the rows of one page; what every row says is translated and escaped once."""
+
+    def __init__(self):
+        self.language = get_language()
+        self.detail = around_slug("catalog:detail")
+        self.tags_url = reverse("catalog:tag-list")
+        self.tags_label = gettext("Tags")
+        self.rank = gettext("Rank")
+        self.compare = gettext("Compare")
+        # gettext outside the f-strings, where makemessages finds the words
+        tie, tie_note = (
+            gettext("statistical tie"),
+            gettext("with the one above: the votes cannot tell them apart"),
+        )
+        self.tie = (
+            f'<p class="statistical-tie"><a href="{reverse("catalog:about-ranking")}#ties">'
+            f'{tie}</a> <span class="muted">{tie_note}</span></p>'
+        )
+
+    def page(self, frameworks, *, start: int, sort=None) -> list[Row]:
+        frameworks = list(frameworks)
+        ties = statistical_ties(frameworks, sort)
+        return [
+            self.row(framework, position, framework.pk in ties)
+            for position, framework in enumerate(frameworks, start=start)
+        ]
+
+    def row(self, framework: Framework, position: int, tie: bool) -> Row:
+        slug, name = escape(framework.slug), escape(framework.name)
+        link = f"{self.detail[0]}{framework.slug}{self.detail[1]}"
+        url = escape(link)
+        badge = ""
+        if framework.status != Framework.Status.ACTIVE:
+            badge = (
+                f'<span class="badge badge-{escape(framework.status)}">'
+                f"{escape(framework.get_status_display())}</span>"
+            )
+        tags = tag_list(
+            framework.tag_list,
+            tags_url=self.tags_url,
+            label=self.tags_label,
+            language=self.language,
+        )
+        head = f"""<li class="framework-row" id="framework-{slug}" data-slug="{slug}">
+  <span class="position"><span class="visually-hidden">{self.rank} </span>{position}</span>
+  {monogram(framework.name, framework.slug)}
+  <div class="framework-main">
+    <h2 class="framework-name"><a href="{url}">{name}</a>
+      {badge}
+    </h2>
+    <p class="summary">{escape(framework.text_for("summary", self.language))}</p>
+    {tags}
+  </div>
+  <div class="framework-numbers">
+    """
+        rating = rating_line(framework.average_rating, framework.review_count, f"{link}#reviews")
+        pick = (
+            f'<input type="checkbox" name="f" value="{slug}" form="compare-form"> {self.compare}'
+            f'<span class="visually-hidden"> {name}</span>'
+        )
+        tail = f"""
+    {rating}
+    {self.tie if tie else ""}
+    <label class="compare-pick">{pick}</label>
+  </div>
+</li>
+"""
+        return Row(framework, mark_safe(head), mark_safe(tail))

@@ -1,0 +1,62 @@
+"""Helpers for pages that repeat the same work on every row: URLs and values built once.
+
+A ranking page shows 20 rows, each with several links to URLs that differ only by a slug, and
+each asking for the same translated words; reversing and translating those once per page instead
+of once per row is most of what makes the page cheap to render.
+"""
+
+from functools import lru_cache
+
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
+
+# A slug no real one equals, to find where the slug goes in a reversed URL.
+_SLUG_MARK = "slug-mark-0b7e"
+
+
+def reverse_slug(viewname: str, slug: str) -> str:
+    """`reverse(viewname, kwargs={"slug": slug})` for a slug from the database, without resolving
+    the pattern again for every slug: it is reversed once (per URLconf and script prefix) with a
+    stand-in, and the slug put in its place (a slug needs no quoting)."""
+    head, tail = around_slug(viewname)
+    return f"{head}{slug}{tail}"
+
+
+def around_slug(viewname: str) -> tuple[str, str]:
+    """What comes before and after the slug in the URL of `viewname` (whose one argument is
+    `slug`), reversed once per URLconf and script prefix."""
+    return _around_slug(viewname, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@lru_cache(maxsize=64)
+def _around_slug(viewname: str, _urlconf: str, _script_prefix: str) -> tuple[str, str]:
+    head, _mark, tail = reverse(viewname, kwargs={"slug": _SLUG_MARK}).partition(_SLUG_MARK)
+    return head, tail
+
+
+def reverse_once(viewname: str, *args) -> str:
+    """`reverse(viewname, args=args)`, remembered per URLconf, script prefix and language: for
+    the links that every page repeats (the header's, the footer's). Not for arguments that vary
+    without bound (a user name): the memory is small."""
+    key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
+    return _reversed(viewname, args, *key)
+
+
+@lru_cache(maxsize=256)
+def _reversed(viewname: str, args: tuple, _urlconf: str, _prefix: str, _language: str) -> str:
+    return reverse(viewname, args=args)
+
+
+def once_per_render(context, key: str, make):
+    """`make()`, called once per rendering of a page and kept for its other rows and includes.
+
+    Django's own `{% include %}` keeps its per-page cache in the same place, the render
+    context's outermost level, which every template rendered for the page shares.
+    """
+    store = context.render_context.dicts[0]
+    try:
+        return store[key]
+    except KeyError:
+        value = store[key] = make()
+        return value

@@ -1,0 +1,163 @@
+"""The vote widget: one framework's vote buttons with their counts, its approval in plain words
+and the visitor's own vote.
+
+Put together in Python rather than a template, like the ranking's rows (catalog.rows) it sits
+in: a ranking shows twenty, and what they all say alike (URLs, translated words, the CSRF field)
+is looked up once per page. Logged-in visitors get a form that POSTs to the vote view (with htmx,
+`hx-post`; the view renders the widget again, out of band, so every copy of this framework's
+widget on the page updates; without JavaScript it redirects back to `back`). Anonymous visitors
+get links instead: log in, then confirm the same vote.
+"""
+
+from html import escape  # Django's escape() is this, behind layers that cost more than it
+from typing import NamedTuple
+from urllib.parse import quote_plus, urlencode
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from catalog.rows import Approvals
+from config.rendering import around_slug, reverse_slug
+from reviews.models import Vote
+
+# (value, its name in forms and links, its arrow, the framework's counter shown beside it)
+VOTES = ((Vote.UP, "up", "▲", "upvotes"), (Vote.DOWN, "down", "▼", "downvotes"))
+
+
+class Shown(NamedTuple):
+    """What a vote widget shows of a framework: kept with a shared fragment (config.fragments)
+    to render the widget again for a visitor who voted on it."""
+
+    pk: int
+    slug: str
+    name: str
+    upvotes: int
+    downvotes: int
+
+    @classmethod
+    def of(cls, framework) -> "Shown":
+        return cls(
+            framework.pk, framework.slug, framework.name, framework.upvotes, framework.downvotes
+        )
+
+
+class LoginToVote:
+    """Log-in links that carry a vote: after logging in, one POST casts it, then back to `back`.
+
+    `for_slug(slug)` gives the same links as quoting `reverse(...)` for every framework, but the
+    quoting is done once per page: only the slug differs, and a slug is never quoted.
+    """
+
+    def __init__(self, back: str):
+        login = reverse("login")
+        head, tail = around_slug("reviews:vote-confirm")
+        self._halves = {
+            value: (
+                f"{login}?next={quote_plus(head)}",
+                quote_plus(f"{tail}?{urlencode({'value': value, 'next': back})}"),
+            )
+            for value in ("up", "down")
+        }
+
+    def for_slug(self, slug: str) -> dict[str, str]:
+        return {value: f"{head}{slug}{tail}" for value, (head, tail) in self._halves.items()}
+
+
+class VoteWidgets:
+    """The vote widgets of one page, for one visitor, whose forms send them back to `back`."""
+
+    def __init__(self, request, *, back: str, csrf_token=None):
+        self.request = request
+        self.logged_in = request.user.is_authenticated
+        self.back = back
+        self.approvals = Approvals()
+        if self.logged_in:
+            self.hidden = f'<input type="hidden" name="next" value="{escape(back)}">'
+            # As {% csrf_token %} renders it; never asked for anonymous visitors (no cookie).
+            token = "" if csrf_token in (None, "", "NOTPROVIDED") else escape(str(csrf_token))
+            self.csrf = (
+                f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">' if token else ""
+            )
+            self.labels = {
+                "up": gettext("Vote %(name)s up; up-votes:"),
+                "down": gettext("Vote %(name)s down; down-votes:"),
+                "take-back-up": gettext("Take back your up-vote on %(name)s; up-votes:"),
+                "take-back-down": gettext("Take back your down-vote on %(name)s; down-votes:"),
+            }
+            self.voted = {
+                Vote.UP: gettext("You voted up"),
+                Vote.DOWN: gettext("You voted down"),
+            }
+        else:
+            self.login_to_vote = LoginToVote(back)
+            self.labels = {
+                "up": gettext("Log in to vote %(name)s up; up-votes:"),
+                "down": gettext("Log in to vote %(name)s down; down-votes:"),
+            }
+
+    def render(self, framework, votes, *, oob=False, retry_minutes=None) -> SafeString:
+        """The widget for `framework`, with the visitor's own vote from `votes` (user_votes)."""
+        slug = escape(framework.slug)
+        my_vote = votes.get(framework.pk)
+        swap = f" hx-swap-oob=\"outerHTML:.vote-widget[data-framework='{slug}']\"" if oob else ""
+        if self.logged_in:
+            url = reverse_slug("reviews:vote", slug)
+            buttons = "".join(self._button(framework, slug, my_vote, *vote) for vote in VOTES)
+            controls = f"""<form class="vote-buttons" method="post" action="{url}"
+        hx-post="{url}" hx-swap="none">
+    {self.csrf}
+    {self.hidden}{buttons}
+  </form>"""
+        else:
+            links = self.login_to_vote.for_slug(slug)
+            buttons = "".join(self._link(framework, links, *vote) for vote in VOTES)
+            controls = f'<div class="vote-buttons">{buttons}\n  </div>'
+        widget = f'<div class="vote-widget" id="vote-{slug}" data-framework="{slug}"{swap}>'
+        return mark_safe(f"""{widget}
+  {controls}
+  {self.approvals.details(framework.upvotes, framework.downvotes)}
+  {self._limit(retry_minutes)}
+  {self._own(framework, votes, my_vote)}
+</div>""")
+
+    def _button(self, framework, slug, my_vote, value, key, arrow, count) -> str:
+        pressed = my_vote == value
+        label = self.labels[f"take-back-{key}" if pressed else key]
+        state = (
+            f'value="clear" id="vote-{slug}-{key}"\n            class="vote-button vote-{key} '
+            'is-active" aria-pressed="true"'
+            if pressed
+            else f'value="{key}" id="vote-{slug}-{key}"\n            class="vote-button '
+            f'vote-{key}" aria-pressed="false"'
+        )
+        return f"""
+    <button type="submit" name="value" {state}>
+      <span aria-hidden="true">{arrow}</span>
+      <span class="visually-hidden">{label % {"name": escape(framework.name)}}</span>
+      <span class="vote-count" data-role="{count}">{getattr(framework, count)}</span>
+    </button>"""
+
+    def _link(self, framework, links, value, key, arrow, count) -> str:
+        return f"""
+    <a class="vote-button vote-{key}" rel="nofollow" href="{escape(links[key])}">
+      <span aria-hidden="true">{arrow}</span>
+      <span class="visually-hidden">{self.labels[key] % {"name": escape(framework.name)}}</span>
+      <span class="vote-count" data-role="{count}">{getattr(framework, count)}</span>
+    </a>"""
+
+    def _limit(self, retry_minutes) -> str:
+        if not retry_minutes:
+            return ""
+        message = render_to_string("includes/rate_limited.html", {"retry_minutes": retry_minutes})
+        return f'<p class="message message-error limit-message" role="alert">{message}</p>'
+
+    def _own(self, framework, votes, my_vote) -> str:
+        """The visitor's own vote, and why it is not counted yet when it is held."""
+        if not my_vote:
+            return ""
+        own = f'<p class="my-vote" data-role="my-vote">{self.voted[my_vote]}</p>'
+        if framework.pk in votes.held:
+            own += render_to_string("reviews/_vote_held.html", {"my_votes": votes}, self.request)
+        return own
