@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.bench import run  # noqa: E402
+from tests.bench import run
 
 VOTER = "bench00100"  # not among the load pass's voters (the first BENCH_VOTERS bench users)
 
