@@ -22,6 +22,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -37,7 +38,6 @@ def in_process() -> dict:
     import pstats
     import random
     import statistics
-    import time
 
     import django
 
@@ -119,8 +119,10 @@ def load(env: dict) -> dict:
         run.python_client_once(base + run.BARE)
         workers = children(server.pid)
         used = cpu_seconds(workers)
+        started = time.time()
         result = run.votes(base, data)
         used = cpu_seconds(workers) - used
+        database = cpu_seconds(backends(env["DATABASE_URL"], since=started))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -129,6 +131,7 @@ def load(env: dict) -> dict:
     return {
         **result,
         "worker_cpu_ms": 1000 * used / answered if answered else None,
+        "database_cpu_ms": 1000 * database / answered if answered else None,
         "voters": run.VOTERS,
         "workers": run.WORKERS,
         "seconds": run.SECONDS,
@@ -146,6 +149,22 @@ def children(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             found.append(int(stat.parent.name))
     return found
+
+
+def backends(database_url: str, *, since: float) -> list[int]:
+    """PostgreSQL's processes serving connections to this database opened since `since` (the
+    workers' own: they connect on their first vote and stay connected); none on SQLite."""
+    if not database_url.startswith("postgres"):
+        return []
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as db:
+        rows = db.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND backend_start >= to_timestamp(%s) AND pid <> pg_backend_pid()",
+            [since],
+        ).fetchall()
+    return [pid for (pid,) in rows]
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -183,7 +202,8 @@ def main() -> int:
             f"vote POST through gunicorn ({figures['workers']} workers), {figures['voters']} "
             f"voters, {figures['seconds']} s: {figures['rps']:.0f} req/s, p50 "
             f"{figures['p50']:.1f} ms, p99 {figures['p99']:.1f} ms, {figures['errors']} failed; "
-            f"worker CPU {figures['worker_cpu_ms']:.1f} ms per vote; counters exact; "
+            f"CPU per vote: {figures['worker_cpu_ms']:.1f} ms in the workers, "
+            f"{figures['database_cpu_ms']:.1f} ms in PostgreSQL; counters exact; "
             f"load average {os.getloadavg()[0]:.2f}"
         )
         missed = figures["p99"] >= run.TARGETS["vote_p99_ms"] or figures["errors"]
