@@ -1,6 +1,8 @@
-"""Django's database cache with an atomic `incr`, so abuse limits counted in it hold across
-processes and app servers when there is no Redis."""
+"""Cache backends: Django's database cache with an atomic `incr`, so abuse limits counted in it
+hold across processes and app servers when there is no Redis; and Django's Redis cache without
+its per-call cost."""
 
+from django.core.cache.backends import redis
 from django.core.cache.backends.db import DatabaseCache as BaseDatabaseCache
 from django.db import connections, router, transaction
 
@@ -25,3 +27,28 @@ class DatabaseCache(BaseDatabaseCache):
                         [checked],
                     )
             return super().incr(key, delta, version)
+
+
+class RedisCacheClient(redis.RedisCacheClient):
+    """One redis-py client per connection pool, made once: Django makes a new one for every
+    cache call, and each copies redis-py's table of reply callbacks (as much CPU as the call
+    itself). A client is safe to share between threads; its pool holds the connections."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(redis.RedisCache):
+    """Django's Redis cache with RedisCacheClient."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = RedisCacheClient

@@ -115,7 +115,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pywebrank",
         }
@@ -139,7 +139,7 @@ else:
 # server: Redis when REDIS_URL is set, else a table in the database (`manage.py createcachetable`).
 CACHES["ratelimit"] = (
     {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "pywebrank",
     }

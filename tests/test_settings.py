@@ -116,7 +116,7 @@ def test_database_url_selects_postgresql():
 
 def test_redis_url_selects_the_redis_cache():
     settings = settings_with(REDIS_URL="redis://cache.example.org:6379/1")
-    assert settings["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings["CACHE"] == "config.cache.RedisCache"
     assert settings["CACHE_LOCATION"] == "redis://cache.example.org:6379/1"
 
 
