@@ -106,8 +106,9 @@ def _qualifies(user, standing: Standing) -> bool:
 def _locked_standing(user) -> Standing:
     """Lock the account's standing; it stays on the user (`user.standing`) as now stored, so
     what the page shows after a write needs no second read of it."""
-    standing = Standing.objects.select_for_update().filter(user=user).first()
-    if standing is None:
+    try:
+        standing = Standing.objects.select_for_update().get(user=user)
+    except Standing.DoesNotExist:
         # Accounts made outside sign-up (createsuperuser, the admin) get theirs on first use.
         standing, created = Standing.objects.get_or_create(
             user=user, defaults={"votes_count": _qualifies(user, Standing(user=user))}
@@ -300,7 +301,10 @@ def vote_cast(*, user, framework: Framework, value: int | None) -> Framework:
     if moving:
         _set_counting(standing, counting, frameworks)
     locked = frameworks[framework.pk]
-    vote = Vote.objects.filter(user=user, framework=framework).first()
+    try:
+        vote = Vote.objects.get(user=user, framework=framework)
+    except Vote.DoesNotExist:
+        vote = None
     if (vote.value if vote else None) == value:
         return _with_counters(framework, locked)
     if vote is not None and vote.counted:
