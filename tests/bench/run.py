@@ -423,6 +423,11 @@ def main() -> int:
     cache = "Redis" if env.get("REDIS_URL") else "no REDIS_URL"
     print(f"database: {database}; cache: {cache}; building …", flush=True)
     build(env)
+    if os.environ.get("BENCH_ONLY") == "votes":  # the vote pass alone: tests/bench/votes.py
+        sys.path.insert(0, str(BASE_DIR))
+        from tests.bench import votes
+
+        return votes.main()
     data = sessions(env)
     print("timing pages in-process (cold cache) …", flush=True)
     results = {
