@@ -2,6 +2,7 @@
 than VOTE_HOLD_DAYS or has a published review; curators suspend and restore accounts' votes."""
 
 import io
+import re
 import threading
 from datetime import timedelta
 
@@ -388,3 +389,33 @@ def test_the_public_moderation_log_counts_accounts_and_never_names_them(client, 
     assert "votes held out: the votes of 3 accounts" in html
     assert "Vote ring on Flask" in html
     assert "ringer" not in html
+
+
+def widget(html: str) -> str:
+    """Flask's vote widget, without what differs from one rendering to the next (the masked CSRF
+    token, the out-of-band swap)."""
+    start = html.index('<div class="vote-widget" id="vote-flask"')
+    end = html.index("</div>", html.index("</details>", start))  # the approval, then the votes
+    found = re.sub(r' hx-swap-oob="[^"]*"', "", html[start:end])
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", found)
+
+
+@pytest.mark.parametrize("standing", ["counted", "held", "suspended"])
+def test_a_votes_htmx_answer_shows_what_the_page_shows_next(client, flask, standing):
+    user = UserFactory()
+    if standing != "held":
+        age(user, 30)
+    if standing == "suspended":
+        services.votes_suspend(users=[user], curator=CuratorFactory(), reason="Ring")
+    client.force_login(user)
+
+    answer = client.post(
+        "/frameworks/flask/vote/",
+        {"value": "down", "next": "/frameworks/flask/"},
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    page = client.get("/frameworks/flask/", HTTP_ACCEPT_LANGUAGE="en").text
+    assert widget(answer.text) == widget(page)
+    assert ('data-role="vote-held"' in page) == (standing != "counted")
