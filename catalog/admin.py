@@ -1,4 +1,8 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.db.models import F
@@ -84,12 +88,16 @@ class IndexedSearchMixin:
         return queryset, False
 
 
-class FrameworkSlugFilter(admin.SimpleListFilter):
-    """Filter by a typed framework slug: a list of every framework would be thousands long."""
+class FrameworkFilter(admin.SimpleListFilter):
+    """One framework, picked by typing its name in the admin's own autocomplete (select2 asking
+    `admin:autocomplete`, which searches like the framework changelist): a list of every
+    framework would be thousands of links long. For a model with a `framework` foreign key;
+    its admin adds `FrameworkFilter.media`.
+    """
 
     title = _("framework")
     parameter_name = "framework"
-    template = "admin/typed_filter.html"
+    template = "admin/autocomplete_filter.html"
 
     def lookups(self, request, model_admin):
         return ()
@@ -98,12 +106,40 @@ class FrameworkSlugFilter(admin.SimpleListFilter):
         return True
 
     def queryset(self, request, queryset):
-        return queryset.filter(framework__slug=self.value()) if self.value() else queryset
+        if not self.value():
+            return queryset
+        try:
+            return queryset.filter(framework=self.value())
+        except (ValueError, ValidationError) as error:  # not an id: the admin's "?e=1" page
+            raise IncorrectLookupParameters(error) from error
+
+    @staticmethod
+    def widget(model_admin) -> AutocompleteSelect:
+        field = model_admin.model._meta.get_field("framework")
+        choice = forms.ModelChoiceField(
+            Framework.objects.all(),
+            required=False,
+            widget=AutocompleteSelect(field, model_admin.admin_site, attrs={"data-width": "100%"}),
+        )
+        return choice.widget
+
+    @classmethod
+    def media(cls, model_admin) -> forms.Media:
+        """The autocomplete's scripts and styles, and ours that applies a pick at once."""
+        return cls.widget(model_admin).media + forms.Media(
+            js=["admin/js/jquery.init.js", "js/admin-filter.js"]
+        )
 
     def choices(self, changelist):
-        """One entry: the other parameters of the list, kept as hidden fields."""
+        """One entry: the autocomplete, and the list's other parameters as hidden fields."""
         others = [(k, v) for k, v in changelist.params.items() if k != self.parameter_name]
-        yield {"value": self.value() or "", "others": others}
+        field_id = f"filter-{self.parameter_name}"
+        widget = self.widget(changelist.model_admin)
+        yield {
+            "id": field_id,
+            "widget": widget.render(self.parameter_name, self.value(), attrs={"id": field_id}),
+            "others": others,
+        }
 
 
 @admin.register(Framework)
@@ -170,14 +206,18 @@ class FrameworkAdmin(IndexedSearchMixin, admin.ModelAdmin):
         """As the site shows it: the Wilson bound as a share, one decimal."""
         return percent(framework.score)
 
+    def get_search_fields(self, request):
+        """The admin's autocomplete (the framework filter, "replaced by") looks up names only:
+        every description mentions other frameworks."""
+        if request.resolver_match and request.resolver_match.url_name == "autocomplete":
+            return ("slug", "name", "article_name")
+        return super().get_search_fields(request)
+
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         if protected:
             self.message_user(request, UNPUBLISH_INSTEAD, messages.WARNING)
         return deleted, counts, perms_needed, protected
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("tags")
 
 
 # Frameworks carry catalog.Tag (named in both languages); taggit's own tags are unused.

@@ -101,6 +101,7 @@ class AboutRankingView(TemplateView):
         )
 
 
+@cache_anonymous
 def choose(request):
     """The guide: a few GET questions, and a short list with the reasons for and against."""
     form = GuideForm(request.GET)
@@ -117,6 +118,7 @@ def choose(request):
     return render(request, "catalog/choose.html", context)
 
 
+@cache_anonymous
 def best(request, slug):
     """One use case's ranking: frameworks carrying its tags, weighted by its aspects."""
     use_case = guide.BY_SLUG.get(slug)

@@ -24,6 +24,16 @@ RATES = {
 BY_ADDRESS_ONLY = {"signup", "password-reset"}  # nobody is logged in for these
 
 
+def reset_email(group, request) -> str:
+    """The account a password reset is asked for: its address as typed, in one case."""
+    return request.POST.get("email", "").strip().casefold()
+
+
+# Actions counted also by what they target: the account a reset mail would go to, whichever
+# address asks (so nobody's mailbox can be flooded from many addresses).
+BY_TARGET = {"password-reset": reset_email}
+
+
 def rate_of(action: str) -> str | None:
     """The action's rate ("5/h"), or None when its setting turns it off ("0" or empty)."""
     rate = str(getattr(settings, RATES[action]) or "").strip()
@@ -38,12 +48,14 @@ def seconds_to_wait(request, action: str) -> int | None:
     rate = rate_of(action)
     if rate is None:
         return None
-    keys = ["ip"]
+    keys = {"ip": "ip"}
     if request.user.is_authenticated and action not in BY_ADDRESS_ONLY:
-        keys.append("user")
+        keys["user"] = "user"
+    if action in BY_TARGET and BY_TARGET[action](None, request):
+        keys["target"] = BY_TARGET[action]
     waits = []
-    for key in keys:
-        usage = get_usage(request, group=f"{action}:{key}", key=key, rate=rate, increment=True)
+    for name, key in keys.items():
+        usage = get_usage(request, group=f"{action}:{name}", key=key, rate=rate, increment=True)
         if usage and usage["should_limit"]:
             waits.append(max(1, usage["time_left"]))
     return max(waits) if waits else None

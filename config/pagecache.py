@@ -19,7 +19,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils.cache import patch_vary_headers
+from django.urls import Resolver404, resolve
+from django.utils import translation
 
 VERSION_KEY = "pages:version"
 SAFE_METHODS = ("GET", "HEAD")
@@ -51,6 +52,7 @@ def cache_anonymous(view):
         request.page_cacheable = True
         return view(request, *args, **kwargs)
 
+    wrapper.page_cacheable = True  # what the middleware looks for before asking the cache
     return wrapper
 
 
@@ -64,17 +66,28 @@ def is_anonymous_visit(request) -> bool:
     )
 
 
-def page_key(request, part: str = "page") -> str:
+def marked(path: str) -> bool:
+    """Whether the view at `path` is marked `@cache_anonymous` (Django caches the resolver)."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return getattr(match.func, "page_cacheable", False)
+
+
+def page_key(request, part: str = "page", language: str | None = None) -> str:
     url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
-    return f"{part}:{request.LANGUAGE_CODE}:{digest}"
+    return f"{part}:{language or request.LANGUAGE_CODE}:{digest}"
 
 
 class AnonymousPageCacheMiddleware:
     """Answer anonymous visits from the page cache; store what marked views render for them.
 
-    Sits right after LocaleMiddleware (the key needs the language): a hit skips everything
-    after it, and a stored response already carries the headers the inner middleware add.
+    Sits first, inside only the request log: a hit skips every other middleware, and a stored
+    response carries the headers they added (security headers, CSP, Vary, Content-Language)
+    exactly as a fresh render does. The language in the key is the one LocaleMiddleware will
+    choose (cookie, then Accept-Language); a page rendered in another is not stored.
     """
 
     def __init__(self, get_response):
@@ -83,29 +96,33 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not getattr(settings, "PAGE_CACHE_SECONDS", 0) or not is_anonymous_visit(request):
             return self.get_response(request)
-        key = page_key(request)
+        if not marked(request.path_info):  # the admin, forms, the API, static files …
+            return self.get_response(request)
+        language = translation.get_language_from_request(request)
+        key = page_key(request, language=language)
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY) or current_version()
         cached = found.get(key)
         if cached is not None and cached[0] == version:
             return self._rebuild(cached)
         response = self.get_response(request)
-        if self._storable(request, response):
-            headers = [(k, v) for k, v in response.items() if k.lower() != "content-length"]
+        if self._storable(request, response, language):
             cache.set(
                 key,
-                (version, response.status_code, headers, response.content),
+                (version, response.status_code, list(response.items()), response.content),
                 settings.PAGE_CACHE_SECONDS,
             )
         return response
 
     @staticmethod
-    def _storable(request, response) -> bool:
-        """A marked view's plain 200 that set no cookie and started no session."""
+    def _storable(request, response, language) -> bool:
+        """A marked view's plain 200 in the key's language that set no cookie and started no
+        session."""
         session = getattr(request, "session", None)
         return (
             getattr(request, "page_cacheable", False)
             and response.status_code == 200
+            and response.get("Content-Language") == language
             and not response.streaming
             and not response.cookies
             and not (session is not None and session.modified)
@@ -118,6 +135,4 @@ class AnonymousPageCacheMiddleware:
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value
-        # As a freshly rendered page says: it would differ with a session cookie.
-        patch_vary_headers(response, ("Cookie",))
         return response

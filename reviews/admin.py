@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog.admin import FrameworkAdmin as CatalogFrameworkAdmin
-from catalog.admin import FrameworkSlugFilter, IndexedSearchMixin
+from catalog.admin import FrameworkFilter, IndexedSearchMixin
 from catalog.aspects import ASPECT_KEYS
 from catalog.models import Framework
 from reviews import selectors, services
@@ -113,7 +113,7 @@ class ReviewAdmin(IndexedSearchMixin, admin.ModelAdmin):
         "report_count",
         "created_at",
     )
-    list_filter = ("status", "rating", FrameworkSlugFilter)
+    list_filter = ("status", "rating", FrameworkFilter)
     search_fields = ("title", "body", "user__username")
     list_select_related = ("framework", "user")
     ordering = ("-report_count", "-created_at", "-pk")
@@ -138,6 +138,10 @@ class ReviewAdmin(IndexedSearchMixin, admin.ModelAdmin):
         "created_at",
         "updated_at",
     )
+
+    @property
+    def media(self):
+        return super().media + FrameworkFilter.media(self)
 
     def has_add_permission(self, request):
         return False
@@ -196,7 +200,7 @@ class ReportAdmin(ReadOnlyAdmin):
     list_filter = ("reason", ("resolved_at", admin.EmptyFieldListFilter))
     search_fields = ("review__title", "detail", "user__username")
     list_select_related = ("review", "user")
-    ordering = ("resolved_at", "-created_at")
+    ordering = ("resolved_at", "-created_at", "-pk")
 
 
 @admin.register(ModerationAction)
@@ -218,9 +222,13 @@ class ModerationActionAdmin(ReadOnlyAdmin):
 @admin.register(Vote)
 class VoteAdmin(ReadOnlyAdmin):
     list_display = ("framework", "user", "value", "counted", "updated_at")
-    list_filter = ("value", "counted", FrameworkSlugFilter)
+    list_filter = ("value", "counted", FrameworkFilter)
     search_fields = ("=user__username",)
     list_select_related = ("framework", "user")
+
+    @property
+    def media(self):
+        return super().media + FrameworkFilter.media(self)
 
 
 @admin.register(HelpfulVote)

@@ -30,6 +30,7 @@ from reviews import services
 from reviews.models import HelpfulVote, Report, Review, Standing, Vote
 
 REPAIR_BATCH = 500  # rows locked and rewritten per transaction
+FLAG_BATCH = 10_000  # votes per UPDATE when their standing or window flags are repaired
 
 
 @dataclass(frozen=True)
@@ -277,8 +278,14 @@ def _repair_flags(frameworks) -> list[Drift]:
             .order_by("pk")
             .values_list("pk", flat=True)
         )
+        # Set by set: one UPDATE per (flag, value) and batch of votes, not one per vote.
+        changes: dict[tuple[str, bool], list[int]] = {}
         for line in _flag_drift(Vote, true_vote_flags(frameworks)):
-            Vote.objects.filter(pk=line.pk).update(**{line.field: line.true})
+            changes.setdefault((line.field, line.true), []).append(line.pk)
+        for (field, value), pks in changes.items():
+            for start in range(0, len(pks), FLAG_BATCH):
+                batch = pks[start : start + FLAG_BATCH]
+                Vote.objects.filter(pk__in=batch).update(**{field: value})
     return standings + votes
 
 

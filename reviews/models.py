@@ -231,7 +231,9 @@ class Report(models.Model):
                 name="report_one_open_per_user",
             ),
         ]
-        indexes = [models.Index(fields=["resolved_at", "-created_at"], name="report_admin_idx")]
+        indexes = [
+            models.Index(fields=["resolved_at", "-created_at", "-id"], name="report_admin_idx")
+        ]
 
     def __str__(self):
         return f"{self.get_reason_display()}: {self.review}"

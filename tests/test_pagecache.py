@@ -12,7 +12,16 @@ from tests.factories import CountedReviewFactory, CuratorFactory, FrameworkFacto
 
 pytestmark = pytest.mark.django_db(transaction=True)  # on_commit bumps run for real
 
-PAGES = ["/", "/?sort=rating", "/tags/", "/frameworks/flask/", "/compare/?f=flask&f=bottle"]
+PAGES = [
+    "/",
+    "/?sort=rating",
+    "/tags/",
+    "/frameworks/flask/",
+    "/compare/?f=flask&f=bottle",
+    "/choose/",
+    "/choose/?build=api&needs_async=yes&priority=performance",
+    "/best/rest-apis/",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -114,6 +123,41 @@ def test_the_language_is_part_of_the_key(catalog):
     assert '<html lang="en">' in english
     assert '<html lang="zh-hans">' in chinese
     assert '<html lang="zh-hans">' in cookie.get("/").text
+
+
+@pytest.mark.parametrize("path", ["/", "/frameworks/flask/"])
+def test_a_page_from_the_cache_carries_every_header_of_a_fresh_one(catalog, path):
+    """The cache answers before the security, CSP and locale middleware: what it stored must be
+    the response as they left it."""
+    fresh = anonymous().get(path)
+    again = anonymous().get(path)
+
+    skip = {"X-Request-ID"}
+    assert {k: v for k, v in again.items() if k not in skip} == {
+        k: v for k, v in fresh.items() if k not in skip
+    }
+    for header in ("Content-Security-Policy", "Content-Language", "X-Content-Type-Options"):
+        assert again[header]
+
+
+def test_unmarked_pages_never_ask_the_cache(catalog, monkeypatch):
+    asked = []
+
+    class Spy:
+        def get_many(self, keys):
+            asked.append(keys)
+            return cache.get_many(keys)
+
+        def __getattr__(self, name):
+            return getattr(cache, name)
+
+    monkeypatch.setattr(pagecache, "cache", Spy())
+
+    for path in ["/accounts/login/", "/api/frameworks/", "/static/css/site.css", "/no/such/"]:
+        anonymous().get(path)
+    assert asked == []
+    anonymous().get("/")
+    assert len(asked) == 1
 
 
 def test_the_query_is_part_of_the_key(catalog):

@@ -128,6 +128,15 @@ def test_redis_url_serves_sessions_from_redis_and_keeps_them_in_the_database():
     assert without["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
 
 
+def test_the_redis_cache_makes_its_client_once_per_process():
+    """Django's own makes a redis.Redis per call, which cost more than the GET it sends."""
+    from config.cache import RedisCache
+
+    backend = RedisCache("redis://cache.example.org:6379/1", {})  # connects on first command
+
+    assert backend._cache.get_client("a") is backend._cache.get_client("b", write=True)
+
+
 def test_production_without_redis_uses_the_database_cache_every_worker_sees():
     without_redis = {key: value for key, value in PRODUCTION.items() if key != "REDIS_URL"}
     settings = settings_with(**without_redis)

@@ -68,7 +68,7 @@ def timed(client, path: str, repeat: int) -> tuple[float, int]:
         reset_queries()
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
-            response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+            response = client.get(path, HTTP_ACCEPT_LANGUAGE="en", secure=True)
             times.append((time.perf_counter() - start) * 1000)
         if response.status_code != 200:
             raise SystemExit(f"{path}: HTTP {response.status_code}")

@@ -21,6 +21,8 @@ function init(args)
   slugs = split(args[3])
   math.randomseed(voter * 7919 + os.time())
   wrk.headers["Cookie"] = "sessionid=" .. sessions[(voter - 1) % #sessions + 1] .. "; csrftoken=" .. csrf
+  -- As the browser sends it over HTTPS (the requests come as from the TLS proxy): CSRF checks it.
+  wrk.headers["Origin"] = "https://" .. wrk.host .. ":" .. wrk.port
   wrk.headers["HX-Request"] = "true"
   wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
   body_up = "value=up&csrfmiddlewaretoken=" .. csrf

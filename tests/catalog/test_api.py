@@ -82,6 +82,8 @@ def page_slugs(client, query: str) -> list[str]:
         "sort=rating",
         "sort=reviews",
         "sort=trending",
+        "sort=recent",
+        "sort=newest",
         "sort=name",
         "sort=seed",
         "q=微框架",

@@ -463,3 +463,21 @@ def test_htmx_loads_only_on_pages_that_update_in_place(logged_in, seeded, url, u
     page = logged_in.get(url).content.decode()
     assert (HTMX in page) is updates_in_place
     assert ("hx-post" in page) is updates_in_place
+
+
+@pytest.mark.parametrize(
+    "language, words",
+    [
+        ("en", ["Top in the last 12 months", "cast or changed in the last 12 months"]),
+        ("zh-hans", ["近 12 个月"]),
+    ],
+)
+def test_the_about_page_explains_every_sort_the_ranking_offers(client, language, words):
+    """`sort=recent` and `sort=trending` each have their own section, in the reader's language,
+    which the sort menu's entries can link to."""
+    page = client.get("/about/ranking/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    for anchor in ('id="recent"', 'id="trending"', 'id="rating"'):
+        assert anchor in page
+    for word in words:
+        assert word in page

@@ -279,6 +279,22 @@ def test_password_reset_requests_stop_at_the_limit(limits_on):
     assert codes == [302, 302, 429]
 
 
+def test_password_reset_requests_for_one_account_stop_at_the_limit_whatever_the_address(limits_on):
+    """Mail-bombing one person from many addresses: the account's own count stops it."""
+    limits_on.RATE_PASSWORD_RESET = "2/h"
+    url = "/accounts/password_reset/"
+    emails = ["a@example.org", "A@Example.org ", "a@example.org"]
+
+    codes = [
+        client_at(f"203.0.113.{n}").post(url, {"email": email}).status_code
+        for n, email in enumerate(emails, start=10)
+    ]
+    other = client_at("203.0.113.40").post(url, {"email": "b@example.org"}).status_code
+
+    assert codes == [302, 302, 429]
+    assert other == 302
+
+
 def test_limits_count_posts_only(limits_on, flask):
     limits_on.RATE_REVIEW = "1/h"
     client = client_at("203.0.113.5")

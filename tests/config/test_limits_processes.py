@@ -1,6 +1,6 @@
 """The abuse limits hold across processes: two Python processes, each a separate Django, sign up
-from one address at the same time through the shared `ratelimit` cache (the database table; Redis
-too when REDIS_URL is set)."""
+from one address, or vote as one account from two addresses, at the same time through the shared
+`ratelimit` cache (the database table; Redis too when REDIS_URL is set)."""
 
 import json
 import os
@@ -43,40 +43,75 @@ def run(args, env, **kwargs):
     )
 
 
-@pytest.mark.parametrize("cache", CACHES)
-def test_two_processes_from_one_address_sign_up_no_more_than_the_limit(
-    transactional_db, tmp_path, cache
-):
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(tmp_path),
-        "RATE_SIGNUP": f"{LIMIT}/h",
-        "SIGNUP_MIN_SECONDS": "0",
-        "DEBUG": "false",
-    }
+def environment(tmp_path, cache, **limits) -> dict:
+    """The workers' environment, with their database migrated and the cache table made."""
+    env = {**os.environ, "DATABASE_URL": database_url(tmp_path), "DEBUG": "false", **limits}
     if cache == "database":
         env.pop("REDIS_URL", None)
     if connection.vendor != "postgresql":
         run(["manage.py", "migrate", "--noinput", "-v", "0"], env)
     run(["manage.py", "createcachetable"], env)
-    address = f"198.51.100.{random.randint(1, 254)}"  # a count of its own, whatever ran before
+    return env
 
+
+def side_by_side(env, jobs) -> list[int]:
+    """Run the workers at once, one per (address, what); every status code they got."""
     workers = [
         subprocess.Popen(
-            [sys.executable, str(WORKER), address, prefix, str(ATTEMPTS_EACH)],
+            [sys.executable, str(WORKER), address, what, str(ATTEMPTS_EACH)],
             env=env,
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for prefix in ("left", "right")
+        for address, what in jobs
     ]
     outputs = [worker.communicate(timeout=300) for worker in workers]
+    assert [worker.returncode for worker in workers] == [0] * len(jobs), outputs
+    return [code for out, _err in outputs for code in json.loads(out.strip().splitlines()[-1])]
 
-    assert [worker.returncode for worker in workers] == [0, 0], outputs
-    codes = [code for out, _err in outputs for code in json.loads(out.strip().splitlines()[-1])]
+
+def an_address() -> str:
+    return f"198.51.100.{random.randint(1, 254)}"  # a count of its own, whatever ran before
+
+
+@pytest.mark.parametrize("cache", CACHES)
+def test_two_processes_from_one_address_sign_up_no_more_than_the_limit(
+    transactional_db, tmp_path, cache
+):
+    env = environment(tmp_path, cache, RATE_SIGNUP=f"{LIMIT}/h", SIGNUP_MIN_SECONDS="0")
+    address = an_address()
+
+    codes = side_by_side(env, [(address, "left"), (address, "right")])
+
     assert sorted(set(codes)) == [302, 429]
     assert codes.count(302) == LIMIT
     if connection.vendor == "postgresql":
         assert get_user_model().objects.count() == LIMIT
+
+
+@pytest.mark.parametrize("cache", CACHES)
+def test_two_processes_voting_as_one_account_from_two_addresses_cast_no_more_than_the_limit(
+    transactional_db, tmp_path, cache
+):
+    """The per-account count is shared too: a second address does not double the allowance."""
+    env = environment(tmp_path, cache, RATE_VOTE=f"{LIMIT}/h", VOTE_HOLD_DAYS="0")
+    name = f"voter{random.randint(1, 10**9)}"  # a count of its own, whatever ran before
+    run(["manage.py", "load_seed"], env)
+    run(
+        [
+            "manage.py",
+            "shell",
+            "-c",
+            f"from tests.factories import UserFactory; UserFactory(username='{name}')",
+        ],
+        env,
+    )
+
+    codes = side_by_side(
+        env, [(an_address(), f"vote:{name}:flask"), (an_address(), f"vote:{name}:django")]
+    )
+
+    assert sorted(set(codes)) == [303, 429]
+    assert codes.count(303) == LIMIT

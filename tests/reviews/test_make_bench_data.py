@@ -48,3 +48,21 @@ def test_it_refuses_a_database_with_another_dataset(seeded):
 
     with pytest.raises(CommandError, match="another benchmark dataset"):
         build("--frameworks=60", "--votes=400", "--reviews=60", "--users=20")
+
+
+def test_votes_go_in_with_their_window_flags_so_the_recount_sets_none(seeded, monkeypatch):
+    from reviews.management.commands import make_bench_data
+
+    repaired = []
+    real = make_bench_data.recount_all
+
+    def recount_all():
+        repaired.extend(real())
+        return repaired
+
+    monkeypatch.setattr(make_bench_data, "recount_all", recount_all)
+    build(*SIZES)
+
+    assert not [line for line in repaired if line.model == "Vote"]
+    assert Vote.objects.filter(in_week=True).exists()
+    assert Vote.objects.filter(in_year=True).count() > Vote.objects.filter(in_week=True).count()

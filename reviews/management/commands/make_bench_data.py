@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from catalog import ranking
 from catalog.models import Framework, Tag, TaggedFramework
 from reviews.counters import counter_drift, recount_all, rows_in
 from reviews.markup import render_markdown
@@ -203,14 +204,18 @@ class Command(BaseCommand):
                 picked[int(count * rng.random() ** 2.5)] = None
             voted[user_id] = [(i, 1 if rng.random() < approval[i] else -1) for i in picked]
         when = self._when
+        # Each vote in the time windows it was cast in, as the vote service files it, so the
+        # recount at the end finds no flag to set.
         _insert(
             Vote,
-            ["user", "framework", "value", "created_at", "updated_at"],
+            ["user", "framework", "value", "created_at", "updated_at", "in_week", "in_year"],
             (
-                (user_id, framework_ids[i], value, moment, moment)
+                (user_id, framework_ids[i], value, moment, moment,
+                 age < ranking.TREND_DAYS, age < ranking.RECENT_DAYS)
                 for user_id, pairs in voted.items()
                 for i, value in pairs
-                for moment in [when(self._vote_age())]
+                for age in [self._vote_age()]
+                for moment in [when(age)]
             ),
         )  # fmt: skip
         return {
