@@ -47,6 +47,10 @@ class FrameworkQuerySet(models.QuerySet):
         """Only what curators have left visible."""
         return self.filter(is_published=True)
 
+    def for_vote(self):
+        """Only the columns a vote and its widget read: name, slug and the vote counters."""
+        return self.only("name", "slug", *VOTE_COUNTER_FIELDS)
+
     def search(self, query: str):
         """Frameworks whose names, texts (in either language) or a tag's names contain the text."""
         query = query.strip()

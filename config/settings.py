@@ -112,6 +112,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -120,6 +121,9 @@ if REDIS_URL:
             "KEY_PREFIX": "pywebrank",
         }
     }
+    # Each logged-in request reads its session from Redis instead of a query; the database
+    # keeps every session too, so flushing or restarting Redis logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 elif PRODUCTION:
     # Every gunicorn worker must see the same counts (API throttling): without Redis, the
     # database's cache table, made by `manage.py createcachetable` (which `make migrate` runs).

@@ -51,6 +51,23 @@ def user_votes_on(user, ids) -> UserVotes:
     return votes
 
 
+def user_vote_cast(user, framework: Framework, value: int | None) -> UserVotes:
+    """The vote the user has just cast on the framework, as user_votes() would read it, without
+    reading it back: an account's votes are all counted or all held, as its standing says (which
+    services.vote_cast has just read and left on the user)."""
+    votes = UserVotes()
+    if value is None:
+        return votes
+    votes[framework.pk] = value
+    standing = user.standing
+    if not standing.votes_count:
+        votes.held = {framework.pk}
+        votes.suspended = standing.suspension_id is not None
+        if not votes.suspended:
+            votes.counted_from = services.hold_ends(user)
+    return votes
+
+
 def user_helpful_marks(user, reviews) -> set[int]:
     """Ids of these reviews that the user has marked helpful."""
     if not user.is_authenticated:

@@ -57,9 +57,12 @@ class NotAllowed(Exception):
 # Frameworks -------------------------------------------------------------------------------------
 
 
-def _locked_frameworks(pks: Iterable[int]) -> dict[int, Framework]:
-    """Lock these frameworks in id order (the one order every service uses)."""
+def _locked_frameworks(pks: Iterable[int], *fields: str) -> dict[int, Framework]:
+    """Lock these frameworks in id order (the one order every service uses); with `fields`, only
+    those columns are read."""
     rows = Framework.objects.select_for_update().filter(pk__in=set(pks)).order_by("pk")
+    if fields:
+        rows = rows.only(*fields)
     return {framework.pk: framework for framework in rows}
 
 
@@ -69,7 +72,8 @@ def _save_votes(framework: Framework) -> None:
     framework.recent_score = ranking.wilson_lower_bound(
         framework.recent_upvotes, framework.recent_downvotes
     )
-    framework.save(update_fields=list(VOTE_COUNTER_FIELDS))
+    counters = {field: getattr(framework, field) for field in VOTE_COUNTER_FIELDS}
+    Framework.objects.filter(pk=framework.pk).update(**counters)
     pagecache.bump_on_commit()
 
 
@@ -103,14 +107,18 @@ def _qualifies(user, standing: Standing) -> bool:
 
 
 def _locked_standing(user) -> Standing:
-    standing = Standing.objects.select_for_update().filter(user=user).first()
-    if standing is None:
+    """Lock the account's standing; it stays on the user (`user.standing`) as now stored, so
+    what the page shows after a write needs no second read of it."""
+    try:
+        standing = Standing.objects.select_for_update().get(user=user)
+    except Standing.DoesNotExist:
         # Accounts made outside sign-up (createsuperuser, the admin) get theirs on first use.
         standing, created = Standing.objects.get_or_create(
             user=user, defaults={"votes_count": _qualifies(user, Standing(user=user))}
         )
         if not created:  # made by a concurrent request a moment ago: lock it now
             standing = Standing.objects.select_for_update().get(user=user)
+    user.standing = standing
     return standing
 
 
@@ -278,21 +286,32 @@ def suspension_lift(*, suspension: Suspension, curator, reason: str = "") -> int
 
 @transaction.atomic
 def vote_cast(*, user, framework: Framework, value: int | None) -> Framework:
-    """Set the user's vote on the framework to +1, −1 or none; returns the framework, counted.
+    """Set the user's vote on the framework to +1, −1 or none; returns the framework with its
+    vote counters as now stored.
 
     Repeating the same vote changes nothing; switching moves one vote from one side to the other.
     The vote counts at once when the account is in good standing, else it is held.
     """
     if value not in (Vote.UP, Vote.DOWN, None):
         raise ValueError(f"invalid vote value {value!r}")
-    standing, frameworks = _lock_for(user, framework)
-    _settle(user, standing, frameworks)
-    framework = frameworks[framework.pk]
-    vote = Vote.objects.filter(user=user, framework=framework).first()
+    standing = _locked_standing(user)
+    # A vote never changes its account's standing: unless the account comes into good standing
+    # (or leaves it) right now, no other vote moves and only this framework is locked.
+    counting = _qualifies(user, standing)
+    moving = counting != standing.votes_count
+    pks = {framework.pk} | (_voted_framework_pks(user) if moving else set())
+    frameworks = _locked_frameworks(pks, *VOTE_COUNTER_FIELDS)
+    if moving:
+        _set_counting(standing, counting, frameworks)
+    locked = frameworks[framework.pk]
+    try:
+        vote = Vote.objects.get(user=user, framework=framework)
+    except Vote.DoesNotExist:
+        vote = None
     if (vote.value if vote else None) == value:
-        return framework
+        return _with_counters(framework, locked)
     if vote is not None and vote.counted:
-        _add_vote(framework, value=vote.value, in_week=vote.in_week, in_year=vote.in_year, sign=-1)
+        _add_vote(locked, value=vote.value, in_week=vote.in_week, in_year=vote.in_year, sign=-1)
     if value is None:
         vote.delete()
     else:
@@ -305,8 +324,15 @@ def vote_cast(*, user, framework: Framework, value: int | None) -> Framework:
         )
         vote.save()
         if vote.counted:
-            _add_vote(framework, value=value, in_week=True, in_year=True, sign=1)
-    _save_votes(framework)
+            _add_vote(locked, value=value, in_week=True, in_year=True, sign=1)
+    _save_votes(locked)
+    return _with_counters(framework, locked)
+
+
+def _with_counters(framework: Framework, locked: Framework) -> Framework:
+    """The framework, its vote counters taken from its locked row."""
+    for field in VOTE_COUNTER_FIELDS:
+        setattr(framework, field, getattr(locked, field))
     return framework
 
 

@@ -41,11 +41,11 @@ def _login_first(request, back: str):
     return redirect_to_login(back)
 
 
-def _vote_widget_context(request, framework, back: str) -> dict:
+def _vote_widget_context(framework, my_votes, back: str) -> dict:
     """What the vote widget needs after an htmx POST: it replaces every copy on the page."""
     return {
         "framework": framework,
-        "my_votes": selectors.user_votes(request.user, [framework]),
+        "my_votes": my_votes,
         "next_url": back,
         "oob": True,
     }
@@ -53,7 +53,7 @@ def _vote_widget_context(request, framework, back: str) -> dict:
 
 @require_POST
 def vote(request, slug):
-    framework = get_object_or_404(Framework.objects.published(), slug=slug)
+    framework = get_object_or_404(Framework.objects.published().for_vote(), slug=slug)
     back = safe_next(request, framework.get_absolute_url())
     if not request.user.is_authenticated:
         return _login_first(request, back)
@@ -64,15 +64,17 @@ def vote(request, slug):
         request,
         "vote",
         partial="reviews/_vote_widget.html",
-        context=lambda: _vote_widget_context(request, framework, back),
+        context=lambda: _vote_widget_context(
+            framework, selectors.user_votes(request.user, [framework]), back
+        ),
     )
     if refused:
         return refused
-    framework = services.vote_cast(
-        user=request.user, framework=framework, value=Vote.VALUES[choice]
-    )
+    value = Vote.VALUES[choice]
+    framework = services.vote_cast(user=request.user, framework=framework, value=value)
     if request.htmx:
-        context = _vote_widget_context(request, framework, back)
+        my_votes = selectors.user_vote_cast(request.user, framework, value)
+        context = _vote_widget_context(framework, my_votes, back)
         return render(request, "reviews/_vote_widget.html", context)
     messages.success(request, _("Your vote on %(name)s is saved.") % {"name": framework.name})
     return see_other(back)

@@ -2,11 +2,14 @@
 with 500 frameworks, many votes, reviews and helpful marks (anonymous and logged in, and the
 admin's changelists for a curator)."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from catalog.models import Framework, FrameworkQuerySet
 from reviews import services
@@ -161,3 +164,43 @@ def test_logged_in_rankings_come_from_the_cache_with_only_the_visitors_own_queri
     grow(writer, start=3000)
 
     assert again() == small == [LOGGED_IN_SHARED_QUERIES] * len(SHARED_PAGES)
+
+
+# A vote POST: the same few queries whoever votes and however many votes there are -------------
+
+# Session, user, the framework; the account's standing and the framework locked, the vote read
+# and written, the counters stored; the savepoint around the service (the test's transaction).
+# A new account's vote also asks whether it has a published review yet.
+VOTE_QUERIES = {"counted": 10, "held": 11}
+VOTES = [("up", True), ("down", True), ("clear", True), ("up", False), ("clear", False)]
+
+
+def vote_counts(client) -> list[int]:
+    """Queries of each vote POST on Django: up, switched, cleared; htmx, then a plain form."""
+    found = []
+    for value, htmx in VOTES:
+        headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post("/frameworks/django/vote/", {"value": value}, **headers)
+        assert response.status_code == (200 if htmx else 303), (value, htmx)
+        found.append(len(captured))
+    return found
+
+
+@pytest.mark.parametrize("standing", ["counted", "held"])
+def test_a_vote_runs_the_same_queries_at_a_larger_size(writer, settings, standing):
+    settings.VOTE_HOLD_DAYS = 3
+    joined = timezone.now() - timedelta(days=0 if standing == "held" else 4)
+    voter = UserFactory(username="voter", date_joined=joined)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(voter)
+    small = vote_counts(client)
+
+    grow(writer, start=2000)
+    grow(writer, start=3000)
+    for framework in Framework.objects.exclude(slug="django")[:100]:  # the voter's own votes too
+        services.vote_cast(user=voter, framework=framework, value=Vote.UP)
+    large = vote_counts(client)
+
+    assert large == small
+    assert large == [VOTE_QUERIES[standing]] * len(VOTES)

@@ -41,6 +41,7 @@ print(json.dumps({
     "NAME": str(s.DATABASES["default"]["NAME"]),
     "CACHE": s.CACHES["default"]["BACKEND"],
     "CACHE_LOCATION": s.CACHES["default"].get("LOCATION", ""),
+    "SESSION_ENGINE": s.SESSION_ENGINE,
 }))
 """
 
@@ -117,6 +118,14 @@ def test_redis_url_selects_the_redis_cache():
     settings = settings_with(REDIS_URL="redis://cache.example.org:6379/1")
     assert settings["CACHE"] == "config.cache.RedisCache"
     assert settings["CACHE_LOCATION"] == "redis://cache.example.org:6379/1"
+
+
+def test_redis_url_serves_sessions_from_redis_and_keeps_them_in_the_database():
+    with_redis = settings_with(REDIS_URL="redis://cache.example.org:6379/1")
+    without = settings_with(DATABASE_URL="postgres://user:pw@db.example.org:5432/pywebrank")
+
+    assert with_redis["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert without["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
 
 
 def test_the_redis_cache_makes_its_client_once_per_process():

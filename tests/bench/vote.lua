@@ -1,11 +1,12 @@
 -- Vote POSTs as htmx sends them: each wrk thread is one logged-in voter (its own session),
 -- voting up (70 %) or down on random frameworks. Arguments: CSRF secret, session keys, slugs
--- (comma-separated).
-local threads = 0
+-- (comma-separated). Prints how many answers were not 200 (a redirect or a 403 casts nothing, and
+-- wrk counts only 4xx and 5xx as failures).
+local threads = {}
 
 function setup(thread)
-  threads = threads + 1
-  thread:set("voter", threads)
+  threads[#threads + 1] = thread
+  thread:set("voter", #threads)
 end
 
 local function split(text)
@@ -26,6 +27,17 @@ function init(args)
   wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
   body_up = "value=up&csrfmiddlewaretoken=" .. csrf
   body_down = "value=down&csrfmiddlewaretoken=" .. csrf
+  not_ok = 0
+end
+
+response = function(status, headers, body)
+  if status ~= 200 then not_ok = not_ok + 1 end
+end
+
+function done(summary, latency, requests)
+  local total = 0
+  for _, thread in ipairs(threads) do total = total + thread:get("not_ok") end
+  io.write(string.format("not 200: %d\n", total))
 end
 
 request = function()

@@ -2,13 +2,17 @@
 than VOTE_HOLD_DAYS or has a published review; curators suspend and restore accounts' votes."""
 
 import io
+import re
+import threading
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.utils import timezone
 
+from catalog.models import Framework
 from reviews import services
 from reviews.counters import counter_drift, recount_all
 from reviews.models import ModerationAction, Standing, Suspension, Vote
@@ -301,6 +305,38 @@ def test_releases_votes_and_reviews_at_once_keep_the_counters_exact():
     assert not Vote.objects.filter(counted=False).exists()
 
 
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_new_accounts_vote_waits_for_no_framework_it_voted_on_before(flask):
+    # A held account's vote moves no other vote, so it locks only the framework voted on: it
+    # never queues behind a writer of every framework the account ever voted on.
+    user = UserFactory()
+    earlier = FrameworkFactory()
+    services.vote_cast(user=user, framework=earlier, value=Vote.UP)
+    locked, done = threading.Event(), threading.Event()
+
+    def hold_earlier():
+        with transaction.atomic():
+            list(Framework.objects.select_for_update().filter(pk=earlier.pk))
+            locked.set()
+            done.wait(timeout=10)
+
+    def vote_while_held():
+        locked.wait(timeout=10)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '2s'")
+            services.vote_cast(user=user, framework=flask, value=Vote.UP)
+        finally:
+            done.set()
+
+    errors = run_together(lambda work: work(), [(hold_earlier,), (vote_while_held,)])
+
+    assert errors == []
+    assert Vote.objects.get(user=user, framework=flask).counted is False
+    assert counter_drift() == []
+
+
 # What the voter sees ----------------------------------------------------------------------------
 
 
@@ -353,3 +389,33 @@ def test_the_public_moderation_log_counts_accounts_and_never_names_them(client, 
     assert "votes held out: the votes of 3 accounts" in html
     assert "Vote ring on Flask" in html
     assert "ringer" not in html
+
+
+def widget(html: str) -> str:
+    """Flask's vote widget, without what differs from one rendering to the next (the masked CSRF
+    token, the out-of-band swap)."""
+    start = html.index('<div class="vote-widget" id="vote-flask"')
+    end = html.index("</div>", html.index("</details>", start))  # the approval, then the votes
+    found = re.sub(r' hx-swap-oob="[^"]*"', "", html[start:end])
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", found)
+
+
+@pytest.mark.parametrize("standing", ["counted", "held", "suspended"])
+def test_a_votes_htmx_answer_shows_what_the_page_shows_next(client, flask, standing):
+    user = UserFactory()
+    if standing != "held":
+        age(user, 30)
+    if standing == "suspended":
+        services.votes_suspend(users=[user], curator=CuratorFactory(), reason="Ring")
+    client.force_login(user)
+
+    answer = client.post(
+        "/frameworks/flask/vote/",
+        {"value": "down", "next": "/frameworks/flask/"},
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    page = client.get("/frameworks/flask/", HTTP_ACCEPT_LANGUAGE="en").text
+    assert widget(answer.text) == widget(page)
+    assert ('data-role="vote-held"' in page) == (standing != "counted")

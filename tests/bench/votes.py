@@ -1,0 +1,217 @@
+"""The vote path on its own, at the benchmark's size: in-process figures and the load pass.
+
+    python tests/bench/votes.py inprocess   # one process: queries, plans, Python calls, CPU
+    python tests/bench/votes.py load        # gunicorn + wrk, as `make bench` runs its vote pass
+    python tests/bench/votes.py             # both
+
+Takes the database and cache from the environment like tests/bench/run.py (PostgreSQL when
+DATABASE_URL is set, Redis when REDIS_URL is) and expects the dataset that `make bench` builds.
+
+`inprocess` casts BENCH_VOTE_REPEAT htmx votes as a bench user through Django's test client with
+CSRF enforced, each one a change (up, then down, on random frameworks among 300), and prints the
+median wall and CPU (`time.process_time`) milliseconds per vote, its queries with the big tables
+their plans read whole (EXPLAIN), and the Python calls per vote (cProfile).
+
+`load` serves the site with gunicorn (BENCH_WORKERS sync workers) and has BENCH_VOTERS logged-in
+voters POST votes at once for BENCH_SECONDS with wrk (tests/bench/vote.lua), then checks every
+counter (`recount --check`). Exits non-zero when p99 misses BENCH_VOTE_P99_MS or a vote failed.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.bench import run
+
+VOTER = "bench00100"  # not among the load pass's voters (the first BENCH_VOTERS bench users)
+
+
+def in_process() -> dict:
+    """The figures of one process casting votes; run with the bench's environment."""
+    import cProfile
+    import pstats
+    import random
+    import statistics
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from catalog.models import Framework
+    from reviews.models import Vote
+    from tests.bench.inprocess import full_scans
+
+    repeat = int(os.environ.get("BENCH_VOTE_REPEAT", "200"))
+    user = get_user_model().objects.get(username=VOTER)
+    # Behind the TLS proxy, as deployed: https, and htmx's POST carries the page's Origin.
+    client = Client(enforce_csrf_checks=True, HTTP_ORIGIN="https://testserver")
+    client.force_login(user)
+    client.cookies["csrftoken"] = run.CSRF_SECRET
+    frameworks = Framework.objects.published().order_by("pk")
+    slugs = list(frameworks.values_list("slug", flat=True)[:300])
+    mine = Vote.objects.filter(user=user, framework__slug__in=slugs)
+    last = dict(mine.values_list("framework__slug", "value"))
+    rng = random.Random()
+
+    def cast():
+        slug = rng.choice(slugs)
+        last[slug] = Vote.DOWN if last.get(slug) == Vote.UP else Vote.UP
+        data = {"value": "up" if last[slug] == Vote.UP else "down"}
+        response = client.post(
+            f"/frameworks/{slug}/vote/",
+            {**data, "csrfmiddlewaretoken": run.CSRF_SECRET},
+            HTTP_HX_REQUEST="true",
+            HTTP_ACCEPT_LANGUAGE="en",
+            secure=True,
+        )
+        if response.status_code != 200:
+            raise SystemExit(f"vote on {slug}: HTTP {response.status_code}")
+        return response
+
+    for _ in range(10):  # templates, connections, the account's standing
+        cast()
+    wall, cpu = [], []
+    for _ in range(repeat):
+        started, used = time.perf_counter(), time.process_time()
+        cast()
+        cpu.append((time.process_time() - used) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        response = cast()
+    queries = captured.captured_queries  # the next request empties the log
+    scans = full_scans(queries)
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(50):
+        cast()
+    profile.disable()
+    return {
+        "votes": repeat,
+        "wall_ms": {"p50": statistics.median(wall), "p90": sorted(wall)[int(0.9 * repeat)]},
+        "cpu_ms": statistics.median(cpu),
+        "queries": [query["sql"] for query in queries],
+        "full_scans": scans,
+        "python_calls": pstats.Stats(profile).total_calls // 50,
+        "response_bytes": len(response.content),
+    }
+
+
+def load(env: dict) -> dict:
+    """BENCH_VOTERS voters through gunicorn with wrk (or Python threads); counters checked after."""
+    run.WRK = run.ensure_wrk()
+    data = run.sessions(env)
+    port = int(os.environ.get("BENCH_PORT", "8211"))
+    base = f"http://127.0.0.1:{port}"
+    server = run.serve(env, port)
+    try:
+        run.python_client_once(base + run.BARE)
+        workers = children(server.pid)
+        used = cpu_seconds(workers)
+        started = time.time()
+        result = run.votes(base, data)
+        used = cpu_seconds(workers) - used
+        database = cpu_seconds(backends(env["DATABASE_URL"], since=started))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    run.manage(env, "recount", "--check")
+    answered = result["rps"] * run.SECONDS
+    return {
+        **result,
+        "worker_cpu_ms": 1000 * used / answered if answered else None,
+        "database_cpu_ms": 1000 * database / answered if answered else None,
+        "voters": run.VOTERS,
+        "workers": run.WORKERS,
+        "seconds": run.SECONDS,
+    }
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (gunicorn's workers), from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def backends(database_url: str, *, since: float) -> list[int]:
+    """PostgreSQL's processes serving connections to this database opened since `since` (the
+    workers' own: they connect on their first vote and stay connected); none on SQLite."""
+    if not database_url.startswith("postgres"):
+        return []
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as db:
+        rows = db.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND backend_start >= to_timestamp(%s) AND pid <> pg_backend_pid()",
+            [since],
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU seconds these processes have used so far."""
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def main() -> int:
+    what = sys.argv[1:] or ["inprocess", "load"]
+    env = run.environment()
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores", flush=True)
+    missed = False
+    if "inprocess" in what:
+        done = subprocess.run(
+            [sys.executable, __file__, "--measure"],
+            env=env, check=True, text=True, capture_output=True,
+        )  # fmt: skip
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        print(
+            f"in-process, {figures['votes']} votes: wall p50 {figures['wall_ms']['p50']:.2f} ms, "
+            f"p90 {figures['wall_ms']['p90']:.2f} ms; CPU {figures['cpu_ms']:.2f} ms; "
+            f"{len(figures['queries'])} queries; {figures['python_calls']:,} Python calls; "
+            f"{figures['response_bytes']:,} bytes; full scans: "
+            f"{', '.join(figures['full_scans']) or 'none'}"
+        )
+        for sql in figures["queries"]:
+            print(f"  {sql[:160]}")
+    if "load" in what:
+        figures = load(env)
+        print(
+            f"vote POST through gunicorn ({figures['workers']} workers), {figures['voters']} "
+            f"voters, {figures['seconds']} s: {figures['rps']:.0f} req/s, p50 "
+            f"{figures['p50']:.1f} ms, p99 {figures['p99']:.1f} ms, {figures['errors']} failed; "
+            f"CPU per vote: {figures['worker_cpu_ms']:.1f} ms in the workers, "
+            f"{figures['database_cpu_ms']:.1f} ms in PostgreSQL; counters exact; "
+            f"load average {os.getloadavg()[0]:.2f}"
+        )
+        missed = figures["p99"] >= run.TARGETS["vote_p99_ms"] or figures["errors"]
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--measure"]:
+        print(json.dumps(in_process()))
+    else:
+        sys.exit(main())
