@@ -458,9 +458,9 @@ def main() -> int:
     build(env)
     if os.environ.get("BENCH_ONLY") == "votes":  # the vote pass alone: tests/bench/votes.py
         sys.path.insert(0, str(BASE_DIR))
-        from tests.bench import votes
+        from tests.bench import votes as vote_bench
 
-        return votes.main()
+        return vote_bench.main()
     data = sessions(env)
     print("timing pages in-process (cold cache) …", flush=True)
     results = {
