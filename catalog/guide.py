@@ -66,7 +66,7 @@ EASE_ASPECTS = ("learning_curve", "documentation")  # what a team new to web wor
 EXPERIENCE_WEIGHT = {"new": 1.0, "some": 0.5, "expert": 0.0}
 MIN_PICKS, MAX_PICKS = 3, 4  # four: all picks fit on one compare page
 BEST_SHOWN = 10
-LEADERS_KEY = "guide:leaders"  # the shared cache's copy of leaders(), kept LEADERS_SECONDS
+LEADERS_KEY = "guide:use-case-leaders"  # the shared cache's copy of leaders(), LEADERS_SECONDS
 
 
 @dataclass(frozen=True)
