@@ -2,6 +2,7 @@ import pytest
 from django.utils import timezone
 
 from catalog import ranking
+from catalog.compare import standing_of
 from catalog.models import Framework, FrameworkQuerySet
 from catalog.seed import TAG_NAMES_ZH, load_fixture
 from tests.factories import FrameworkFactory
@@ -357,6 +358,17 @@ def test_ahead_of_agrees_with_the_ranked_order(small_catalog):
         ahead = published.ahead_of(framework)
         assert ahead.count() == position, framework.name
         assert set(names(ahead)) == set(names(ordered[:position])), framework.name
+
+
+def test_standing_of_agrees_with_the_ranked_order_in_one_query(
+    small_catalog, django_assert_num_queries
+):
+    ordered = list(Framework.objects.published().ranked("top"))
+    for position, framework in enumerate(ordered, start=1):
+        with django_assert_num_queries(1):
+            reason, neighbour = standing_of(framework)
+        assert reason.position == position, framework.name
+        assert neighbour == (ordered[position - 2] if position > 1 else None), framework.name
 
 
 def test_with_position_agrees_with_the_ranked_order_in_one_query(
