@@ -5,6 +5,8 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
+from django.db.models import Count, Window
+
 from catalog import aspects, ranking
 from catalog.models import Framework
 
@@ -140,12 +142,14 @@ def alternatives_to(framework: Framework, limit: int = ALTERNATIVES) -> list[Alt
 
 
 def standing_of(framework: Framework) -> tuple[ranking.RankReason, Framework | None]:
-    """Its place under the default sort, why, and the framework just above it. Two queries."""
-    published = Framework.objects.published()
+    """Its place under the default sort, why, and the framework just above it. One query: the
+    neighbour, with the frameworks ahead counted over the same rows (`ahead`)."""
+    ahead = Framework.objects.published().ahead_of(framework)
     # Only the neighbour's name, link and votes are shown: no tags to prefetch.
-    neighbour = published.ahead_of(framework).ranked().prefetch_related(None).last()
+    ahead = ahead.ranked().prefetch_related(None).annotate(ahead=Window(Count("pk")))
+    neighbour = ahead.last()
     reason = ranking.why_rank(
-        position=published.position_of(framework),
+        position=neighbour.ahead + 1 if neighbour else 1,
         upvotes=framework.upvotes,
         downvotes=framework.downvotes,
         neighbour_votes=(neighbour.upvotes, neighbour.downvotes) if neighbour else None,

@@ -27,7 +27,6 @@ from catalog.aspects import (
     sum_field,
 )
 from catalog.models import Framework, TaggedFramework, is_chinese, pick_language
-from config.pagecache import current_version
 
 # What a need looks for in a framework's tags (slugs, as taggit makes them from the names).
 NEEDS: dict[str, frozenset[str]] = {
@@ -67,7 +66,7 @@ EASE_ASPECTS = ("learning_curve", "documentation")  # what a team new to web wor
 EXPERIENCE_WEIGHT = {"new": 1.0, "some": 0.5, "expert": 0.0}
 MIN_PICKS, MAX_PICKS = 3, 4  # four: all picks fit on one compare page
 BEST_SHOWN = 10
-LEADERS_KEY = "guide:leaders"  # the shared cache's copy of leaders(), with its page version
+LEADERS_KEY = "guide:use-case-leaders"  # the shared cache's copy of leaders(), LEADERS_SECONDS
 
 
 @dataclass(frozen=True)
@@ -354,18 +353,22 @@ def placings(candidates: list[Candidate], slug: str) -> list[tuple[UseCase, int]
 
 def placings_of(slug: str) -> list[tuple[UseCase, int]]:
     """`placings()` for a framework's page. The use cases' leaders are worked out from every
-    framework, so once per page version (config.pagecache: any vote, review or catalog edit
-    makes a new one) and kept in the shared cache for every framework's page; they do not
-    depend on the reader's language. PAGE_CACHE_SECONDS = 0 turns this off with the page cache."""
-    if not settings.PAGE_CACHE_SECONDS:
+    framework, so at most once per LEADERS_SECONDS (not after every vote: a framework page may
+    show a place up to that old; the `/best/` pages themselves are always exact) and kept in the
+    shared cache for every framework's page; they do not depend on the reader's language.
+    PAGE_CACHE_SECONDS = 0 or LEADERS_SECONDS = 0 work them out on every page."""
+    if not settings.PAGE_CACHE_SECONDS or not settings.LEADERS_SECONDS:
         return placings(load_candidates(), slug)
-    version = current_version()
-    found = cache.get(LEADERS_KEY)
-    if found is not None and found[0] == version:
-        return _placed(found[1], slug)
-    shown = leaders(load_candidates())
-    cache.set(LEADERS_KEY, (version, shown), settings.PAGE_CACHE_SECONDS)
+    shown = cache.get(LEADERS_KEY)
+    if shown is None:
+        shown = leaders(load_candidates())
+        cache.set(LEADERS_KEY, shown, settings.LEADERS_SECONDS)
     return _placed(shown, slug)
+
+
+def leaders_seconds() -> int:
+    """How old a framework page's places by use case may be (written out on /about/ranking/)."""
+    return settings.LEADERS_SECONDS
 
 
 def _placed(shown: dict[str, list[str]], slug: str) -> list[tuple[UseCase, int]]:

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
-from django.db.models.functions import Cast, Coalesce, Lower
+from django.db.models.functions import Cast, Coalesce, Lower, NullIf
 from django.db.models.lookups import IsNull
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -85,14 +85,19 @@ class FrameworkQuerySet(models.QuerySet):
         return totals["stars"] / totals["count"] if totals["count"] else 0.0
 
     def with_bayes_rating(self):
-        """Annotate `bayes_rating`: the Bayesian average of stars against the site-wide mean."""
+        """Annotate `bayes_rating`: the Bayesian average of stars against the site-wide mean,
+        which the same query works out from the counters (a subquery, evaluated once)."""
         if "bayes_rating" in self.query.annotations:
-            return self  # already there (e.g. sorted by rating): one aggregate query is enough
-        prior_mean = Framework.objects.published().mean_rating()
-        weight = ranking.PRIOR_WEIGHT
+            return self  # already there (e.g. sorted by rating)
+        totals = Framework.objects.published().order_by().values("is_published")
+        mean = totals.annotate(
+            mean=Cast(Sum("rating_sum"), models.FloatField()) / NullIf(Sum("review_count"), 0)
+        ).values("mean")
+        prior_mean = Coalesce(Subquery(mean[:1]), Value(0.0))
+        weight = Value(float(ranking.PRIOR_WEIGHT))
         return self.annotate(
-            bayes_rating=(Value(weight * prior_mean) + Cast("rating_sum", models.FloatField()))
-            / (Value(float(weight)) + Cast("review_count", models.FloatField()))
+            bayes_rating=(weight * prior_mean + Cast("rating_sum", models.FloatField()))
+            / (weight + Cast("review_count", models.FloatField()))
         )
 
     def ranked(self, sort: str | None = None):

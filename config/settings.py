@@ -171,6 +171,9 @@ VOTE_HOLD_DAYS = env.int("VOTE_HOLD_DAYS", default=3)
 # Whole anonymous pages kept in the cache (config/pagecache.py), versioned so that every vote,
 # review, moderation or catalog edit shows on the next request; 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# A framework page's places in the rankings by use case are worked out from every framework at
+# most once per this many seconds (catalog/guide.py); 0: on every page.
+LEADERS_SECONDS = env.int("LEADERS_SECONDS", default=60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -149,7 +149,8 @@ class Review(models.Model):
             ),
         ]
         # One index per public sort of a framework's reviews (ReviewQuerySet.SORTS, read in
-        # order from the first row), one for the feeds and one for the admin's order.
+        # order from the first row), one for the feeds, one for the admin's order and one for
+        # "switched from" on a framework's page.
         indexes = [
             models.Index(
                 fields=["framework", "status", "-helpful_count", "-created_at", "-id"],
@@ -167,6 +168,12 @@ class Review(models.Model):
                 name="review_lowest_idx",
             ),
             models.Index(fields=["status", "-created_at"]),
+            # "Switched from": a framework's published reviews that name one, and no others.
+            models.Index(
+                fields=["framework", "status", "switched_from"],
+                condition=Q(switched_from__isnull=False),
+                name="review_switched_from_idx",
+            ),
             models.Index(fields=["-report_count", "-created_at", "-id"], name="review_admin_idx"),
         ]
 

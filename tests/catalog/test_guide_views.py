@@ -236,21 +236,37 @@ def queries_of(client, path) -> int:
     return len(captured)
 
 
-def test_framework_pages_work_out_the_use_cases_leaders_once_per_change(
+def test_framework_pages_work_out_the_use_cases_leaders_once_per_interval(
     en, seeded, settings, django_capture_on_commit_callbacks
 ):
     settings.PAGE_CACHE_SECONDS = 600
+    settings.LEADERS_SECONDS = 60
     cache.clear()
     first = queries_of(en, "/frameworks/django/")
 
-    # Every framework, then their tags: read by the first framework page only.
+    # Every framework, then their tags: read by the first framework page only ...
     assert queries_of(en, "/frameworks/flask/") == first - 2
     with django_capture_on_commit_callbacks(execute=True):  # the vote bumps the page version
         services.vote_cast(
             user=UserFactory(), framework=Framework.objects.get(slug="bottle"), value=1
         )
-    assert queries_of(en, "/frameworks/bottle/") == first
+    # ... and not again after a vote: the leaders are kept LEADERS_SECONDS,
+    assert queries_of(en, "/frameworks/bottle/") == first - 2
+    # while the use case's own page is exact.
+    assert queries_of(en, "/best/full-stack/") > 0
+    cache.delete(guide.LEADERS_KEY)  # what LEADERS_SECONDS later does
+    assert queries_of(en, "/frameworks/falcon/") == first
     assert "#1 — Best for full-stack sites" in html.unescape(en.get("/frameworks/django/").text)
+
+
+def test_without_leaders_seconds_every_framework_page_works_out_the_leaders(en, seeded, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.LEADERS_SECONDS = 0
+    cache.clear()
+    first = queries_of(en, "/frameworks/django/")
+    cache.clear()  # the page cache, not the leaders: there are none kept
+    assert queries_of(en, "/frameworks/django/") == first
+    assert cache.get(guide.LEADERS_KEY) is None
 
 
 def test_the_about_page_writes_out_the_guides_weights(en, seeded):
@@ -259,3 +275,11 @@ def test_the_about_page_writes_out_the_guides_weights(en, seeded):
     for part in ("use_case", "async", "standing", "outdated"):
         assert f"{guide.WEIGHTS[part]}" in words
     assert "rest-api" in words
+
+
+def test_the_about_page_says_how_old_a_framework_pages_places_may_be(client, seeded, settings):
+    settings.LEADERS_SECONDS = 90
+    english = client.get("/about/ranking/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "worked out again at most every 90 seconds" in text(english)
+    chinese = client.get("/about/ranking/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "最多每 90 秒重新计算一次" in text(chinese)

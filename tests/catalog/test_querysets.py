@@ -2,6 +2,7 @@ import pytest
 from django.utils import timezone
 
 from catalog import ranking
+from catalog.compare import standing_of
 from catalog.models import Framework, FrameworkQuerySet
 from catalog.seed import TAG_NAMES_ZH, load_fixture
 from tests.factories import FrameworkFactory
@@ -357,6 +358,36 @@ def test_ahead_of_agrees_with_the_ranked_order(small_catalog):
         ahead = published.ahead_of(framework)
         assert ahead.count() == position, framework.name
         assert set(names(ahead)) == set(names(ordered[:position])), framework.name
+
+
+def test_standing_of_agrees_with_the_ranked_order_in_one_query(
+    small_catalog, django_assert_num_queries
+):
+    ordered = list(Framework.objects.published().ranked("top"))
+    for position, framework in enumerate(ordered, start=1):
+        with django_assert_num_queries(1):
+            reason, neighbour = standing_of(framework)
+        assert reason.position == position, framework.name
+        assert neighbour == (ordered[position - 2] if position > 1 else None), framework.name
+
+
+def test_with_bayes_rating_takes_the_site_wide_mean_in_the_same_query(django_assert_num_queries):
+    counters = {"Flask": (9, 2), "Django": (40, 9), "Bottle": (0, 0)}
+    for name, (stars, count) in counters.items():
+        FrameworkFactory(name=name, rating_sum=stars, review_count=count)
+    FrameworkFactory(name="Hidden", rating_sum=5, review_count=5, is_published=False)
+    with django_assert_num_queries(1):
+        rated = {f.name: f.bayes_rating for f in Framework.objects.published().with_bayes_rating()}
+    mean = 49 / 11  # published frameworks only
+    assert rated == {
+        name: ranking.bayesian_average(stars, count, mean)
+        for name, (stars, count) in counters.items()
+    }
+
+
+def test_with_bayes_rating_without_any_review_pulls_towards_zero(db):
+    FrameworkFactory(name="Flask")
+    assert Framework.objects.with_bayes_rating().get().bayes_rating == 0.0
 
 
 def test_with_position_agrees_with_the_ranked_order_in_one_query(
