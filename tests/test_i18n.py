@@ -25,6 +25,11 @@ def test_catalog_is_complete_and_keeps_every_placeholder(path):
             assert set(PLACEHOLDER.findall(text)) <= expected, entry.msgid
             if not entry.msgid_plural:
                 assert set(PLACEHOLDER.findall(text)) == expected, entry.msgid
+        if entry.msgid_plural and len(translations) == 1:
+            # One form for every count (Chinese): it must say what the plural says, the count
+            # included ("compare these 3", not "compare this one").
+            plural = set(PLACEHOLDER.findall(entry.msgid_plural))
+            assert set(PLACEHOLDER.findall(next(iter(translations)))) == plural, entry.msgid
 
 
 def test_chinese_interface_from_accept_language(client, seeded):
