@@ -590,12 +590,7 @@ def account_release(*, user) -> None:
     framework_ids = {vote[0] for vote in votes} | set(
         own_reviews.values_list("framework_id", flat=True)
     )
-    frameworks = {
-        framework.pk: framework
-        for framework in Framework.objects.select_for_update()
-        .filter(pk__in=framework_ids)
-        .order_by("pk")
-    }
+    frameworks = _locked_frameworks(framework_ids)
     marked = list(HelpfulVote.objects.filter(user=user).values_list("review_id", flat=True))
     reported = list(
         Report.objects.filter(user=user, resolved_at__isnull=True).values_list(
