@@ -129,8 +129,9 @@ def _may_change(user, standing: Standing) -> bool:
     return not (standing.votes_count and hold_ends(user) <= timezone.now())
 
 
-def _voted_framework_pks(user) -> set[int]:
-    return set(Vote.objects.filter(user=user).values_list("framework_id", flat=True))
+def _voted_framework_pks(*users) -> set[int]:
+    """The frameworks these accounts voted on."""
+    return set(Vote.objects.filter(user__in=users).values_list("framework_id", flat=True))
 
 
 def _set_counting(standing: Standing, counting: bool, frameworks: dict[int, Framework]) -> int:
@@ -223,8 +224,7 @@ def votes_suspend(*, users, curator, reason: str) -> Suspension:
     """
     users = sorted(users, key=lambda user: user.pk)
     standings = [_locked_standing(user) for user in users]
-    pks = set(Vote.objects.filter(user__in=users).values_list("framework_id", flat=True))
-    frameworks = _locked_frameworks(pks)
+    frameworks = _locked_frameworks(_voted_framework_pks(*users))
     suspension = Suspension.objects.create(reason=reason, curator=curator)
     for standing in standings:
         if standing.suspension_id is None:
@@ -252,12 +252,7 @@ def votes_restore(*, users, curator, reason: str = "") -> int:
     suspended = [(user, standing) for user, standing in standings if standing.suspension_id]
     if not suspended:
         return 0
-    pks = set(
-        Vote.objects.filter(user__in=[u for u, _s in suspended]).values_list(
-            "framework_id", flat=True
-        )
-    )
-    frameworks = _locked_frameworks(pks)
+    frameworks = _locked_frameworks(_voted_framework_pks(*(user for user, _s in suspended)))
     holds = {standing.suspension_id for _user, standing in suspended}
     for user, standing in suspended:
         standing.suspension = None
