@@ -41,13 +41,14 @@ def user_votes_on(user, ids) -> UserVotes:
     rows = Vote.objects.filter(user=user, framework_id__in=ids).values_list(
         "framework_id", "value", "counted", "user__standing__suspension"
     )
+    held, suspended = set(), False
     for framework_id, value, counted, suspension in rows:
         votes[framework_id] = value
         if not counted:
-            votes.held = {*votes.held, framework_id}
-            votes.suspended = suspension is not None
-    if votes.held and not votes.suspended:
-        votes.counted_from = services.hold_ends(user)
+            held.add(framework_id)
+            suspended = suspension is not None
+    if held:
+        _hold(votes, user, held, suspended)
     return votes
 
 
@@ -61,11 +62,16 @@ def user_vote_cast(user, framework: Framework, value: int | None) -> UserVotes:
     votes[framework.pk] = value
     standing = user.standing
     if not standing.votes_count:
-        votes.held = {framework.pk}
-        votes.suspended = standing.suspension_id is not None
-        if not votes.suspended:
-            votes.counted_from = services.hold_ends(user)
+        _hold(votes, user, {framework.pk}, standing.suspension_id is not None)
     return votes
+
+
+def _hold(votes: UserVotes, user, held: set[int], suspended: bool) -> None:
+    """Mark these of the user's votes as held out, and why (see UserVotes)."""
+    votes.held = held
+    votes.suspended = suspended
+    if not suspended:
+        votes.counted_from = services.hold_ends(user)
 
 
 def user_helpful_marks(user, reviews) -> set[int]:
