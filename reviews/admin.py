@@ -413,9 +413,9 @@ class VoteRingAdmin(admin.ModelAdmin):
     def _hold(self, request):
         form = RingHoldForm(request.POST)
         if not form.is_valid():
-            self.message_user(
-                request, _("Nothing was held out: %s") % form.errors.as_text(), messages.ERROR
-            )
+            # The messages alone: the field names and bullets of errors.as_text() mean nothing here.
+            errors = " ".join(error for field in form.errors.values() for error in field)
+            self.message_user(request, _("Nothing was held out: %s") % errors, messages.ERROR)
             return redirect(request.path)
         ids = [int(pk) for pk in form.cleaned_data["accounts"].split(",")]
         users = get_user_model().objects.filter(pk__in=ids)

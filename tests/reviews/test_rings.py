@@ -465,6 +465,22 @@ def test_a_ring_that_broke_up_since_the_search_is_not_held():
 
 
 @pytest.mark.django_db
+def test_a_hold_without_a_reason_says_so_in_plain_words_on_the_page():
+    ring_ids = sorted(plant(6))
+    call_command("find_rings", stdout=io.StringIO())
+
+    response = curator_client().post(
+        PAGE, {"accounts": ",".join(map(str, ring_ids)), "reason": "   "}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert response.redirect_chain == [(PAGE, 302)]
+    assert "A public reason is required; no votes were held out." in response.text
+    assert "* reason" not in response.text
+    assert not Suspension.objects.exists()
+
+
+@pytest.mark.django_db
 def test_the_page_lists_the_framework_days_left_out_as_too_popular():
     framework = FrameworkFactory(name="Crowded")
     RingScan.objects.create(
