@@ -24,7 +24,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -346,21 +346,17 @@ def windows_age(now=None) -> int:
     for pk in sorted(pks):
         with transaction.atomic():
             framework = _locked_frameworks([pk])[pk]
-            for value, counted in stale_week.filter(framework=framework).values_list(
-                "value", "counted"
-            ):
-                if counted:
-                    framework.trend -= value
-                aged += 1
-            for value, counted in stale_year.filter(framework=framework).values_list(
-                "value", "counted"
-            ):
-                if counted:
-                    framework.recent_upvotes -= value == Vote.UP
-                    framework.recent_downvotes -= value == Vote.DOWN
-                aged += 1
-            stale_week.filter(framework=framework).update(in_week=False)
-            stale_year.filter(framework=framework).update(in_year=False)
+            week_votes = stale_week.filter(framework=framework)
+            year_votes = stale_year.filter(framework=framework)
+            counted = Q(counted=True)
+            framework.trend -= week_votes.aggregate(sum=Sum("value", filter=counted))["sum"] or 0
+            gone = year_votes.aggregate(
+                up=Count("pk", filter=counted & Q(value=Vote.UP)),
+                down=Count("pk", filter=counted & Q(value=Vote.DOWN)),
+            )
+            framework.recent_upvotes -= gone["up"]
+            framework.recent_downvotes -= gone["down"]
+            aged += week_votes.update(in_week=False) + year_votes.update(in_year=False)
             _save_votes(framework)
     return aged
 
