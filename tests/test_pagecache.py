@@ -10,7 +10,10 @@ from reviews import services
 from reviews.models import Vote
 from tests.factories import CountedReviewFactory, CuratorFactory, FrameworkFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)  # on_commit bumps run for real
+pytestmark = [
+    pytest.mark.django_db(transaction=True),  # on_commit bumps run for real
+    pytest.mark.usefixtures("page_cache_on"),
+]
 
 PAGES = [
     "/",
@@ -22,12 +25,6 @@ PAGES = [
     "/choose/?build=api&needs_async=yes&priority=performance",
     "/best/rest-apis/",
 ]
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 600
-    cache.clear()
 
 
 @pytest.fixture
