@@ -1,8 +1,9 @@
 """Real gunicorn servers in production mode on loopback, and a small browser for driving them.
 
 Shared by `make cluster-check` (tests/deploy/cluster_check.py) and `make soak`
-(tests/deploy/soak.py). Every setting can be overridden from the environment: the defaults below
-are applied only where the caller's environment says nothing (e.g. `RATE_VOTE=120/h make soak`).
+(tests/deploy/soak.py); `make bench` and `make lighthouse` start their server with `gunicorn()`.
+Every setting can be overridden from the environment: the defaults below are applied only where
+the caller's environment says nothing (e.g. `RATE_VOTE=120/h make soak`).
 """
 
 import http.client
@@ -10,6 +11,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -105,6 +107,26 @@ def fresh_site(database_url: str, redis_url: str, users: int, **defaults: str) -
     fresh_database(database_url)
     prepare(env, users=users)
     return env
+
+
+def gunicorn(env: dict, port: int, app: str, *options: str, wait: float = 30) -> subprocess.Popen:
+    """gunicorn serving `app` on a loopback port, returned once the port takes connections."""
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}",
+            "--log-level", "warning", "--chdir", str(BASE_DIR), *options,
+        ],
+        env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    sys.exit(f"gunicorn did not answer on port {port}")
 
 
 class Server:
