@@ -205,7 +205,7 @@ def test_a_path_is_resolved_once_per_process_to_know_whether_it_is_cached(catalo
     resolved = []
     real = pagecache.resolve
     monkeypatch.setattr(pagecache, "resolve", lambda path: resolved.append(path) or real(path))
-    pagecache._MARKED.clear()
+    pagecache.marked.cache_clear()
 
     for _ in range(3):
         anonymous().get("/frameworks/flask/?sort=x")
