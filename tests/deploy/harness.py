@@ -129,6 +129,19 @@ def gunicorn(env: dict, port: int, app: str, *options: str, wait: float = 30) ->
     sys.exit(f"gunicorn did not answer on port {port}")
 
 
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (gunicorn's workers), from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 class Server:
     """One gunicorn master and its workers on a loopback port; stderr (JSON logs) to a file."""
 
@@ -161,16 +174,7 @@ class Server:
         sys.exit(f"gunicorn on {self.port} never answered /healthz; see {self.log_path}")
 
     def worker_pids(self) -> list[int]:
-        pids = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    stat = (entry / "stat").read_text()
-                except OSError:
-                    continue
-                if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
-                    pids.append(int(entry.name))
-        return sorted(pids)
+        return sorted(children(self.process.pid))
 
     def worker_rss_mib(self) -> dict[int, float]:
         """Resident memory of each worker, MiB, from /proc/<pid>/status."""
