@@ -10,6 +10,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.module_loading import import_string
 from django_ratelimit.core import get_usage
 
 # action -> the setting holding its rate
@@ -32,6 +33,15 @@ def reset_email(group, request) -> str:
 # Actions counted also by what they target: the account a reset mail would go to, whichever
 # address asks (so nobody's mailbox can be flooded from many addresses).
 BY_TARGET = {"password-reset": reset_email}
+
+
+def client_address(request) -> str:
+    """The address the limits count this request by: RATELIMIT_IP_META_KEY names a function
+    (config.middleware.client_ip by default) or a META key, as django-ratelimit reads it."""
+    source = settings.RATELIMIT_IP_META_KEY
+    if "." in source:
+        return import_string(source)(request)
+    return request.META.get(source, "").split(",")[0].strip()
 
 
 def rate_of(action: str) -> str | None:

@@ -16,7 +16,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -71,28 +71,19 @@ def is_anonymous_visit(request) -> bool:
     )
 
 
-_MARKED: dict[str, bool] = {}  # path -> marked, per process (resolving costs ~50 µs a time)
-_MARKED_MAX = 4096
-
-
+@lru_cache(maxsize=4096)  # per process: resolving costs ~50 µs a time; paths are unbounded
 def marked(path: str) -> bool:
     """Whether the view at `path` is marked `@cache_anonymous`."""
-    found = _MARKED.get(path)
-    if found is None:
-        try:
-            found = getattr(resolve(path).func, "page_cacheable", False)
-        except Resolver404:
-            found = False
-        if len(_MARKED) >= _MARKED_MAX:  # addresses are unbounded (profiles …): start over
-            _MARKED.clear()
-        _MARKED[path] = found
-    return found
+    try:
+        return getattr(resolve(path).func, "page_cacheable", False)
+    except Resolver404:
+        return False
 
 
 @receiver(setting_changed)
 def _urls_changed(*, setting, **kwargs):
     if setting == "ROOT_URLCONF":
-        _MARKED.clear()
+        marked.cache_clear()
 
 
 def page_key(request, part: str = "page", language: str | None = None) -> str:

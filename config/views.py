@@ -50,8 +50,7 @@ class SignupView(CreateView):
         if wait is not None:
             return limits.too_many(self.request, wait)
         response = super().form_valid(form)
-        address = self.request.META.get(settings.RATELIMIT_IP_META_KEY, "")
-        services.standing_create(user=self.object, address=address.split(",")[0].strip())
+        services.standing_create(user=self.object, address=limits.client_address(self.request))
         login(self.request, self.object, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             self.request, _("Welcome, %(name)s! You can vote now.") % {"name": self.object}

@@ -2,6 +2,7 @@ import io
 import os
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from hypothesis import HealthCheck
@@ -58,7 +59,7 @@ def _fast_test_settings(settings):
 
     Abuse limits, the sign-up timer and the hold on new accounts' votes are off; the tests of
     those turn them on (`limits_on`, `settings.VOTE_HOLD_DAYS = 3`). The page cache is off (tests
-    change rows behind the services' back); tests/test_pagecache.py turns it on.
+    change rows behind the services' back); the tests of the cache turn it on (`page_cache_on`).
     """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -69,6 +70,13 @@ def _fast_test_settings(settings):
         setattr(settings, name, "0")
     settings.SIGNUP_MIN_SECONDS = 0
     settings.VOTE_HOLD_DAYS = 0
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    """The page cache on (config/pagecache.py, config/fragments.py), starting empty."""
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
 
 
 @pytest.fixture

@@ -10,7 +10,10 @@ from reviews import services
 from reviews.models import Vote
 from tests.factories import CountedReviewFactory, CuratorFactory, FrameworkFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)  # on_commit bumps run for real
+pytestmark = [
+    pytest.mark.django_db(transaction=True),  # on_commit bumps run for real
+    pytest.mark.usefixtures("page_cache_on"),
+]
 
 PAGES = [
     "/",
@@ -22,12 +25,6 @@ PAGES = [
     "/choose/?build=api&needs_async=yes&priority=performance",
     "/best/rest-apis/",
 ]
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 600
-    cache.clear()
 
 
 @pytest.fixture
@@ -208,7 +205,7 @@ def test_a_path_is_resolved_once_per_process_to_know_whether_it_is_cached(catalo
     resolved = []
     real = pagecache.resolve
     monkeypatch.setattr(pagecache, "resolve", lambda path: resolved.append(path) or real(path))
-    pagecache._MARKED.clear()
+    pagecache.marked.cache_clear()
 
     for _ in range(3):
         anonymous().get("/frameworks/flask/?sort=x")

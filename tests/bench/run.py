@@ -26,7 +26,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(BASE_DIR))  # run as a script by `make bench`
+
+from tests.deploy.harness import gunicorn  # noqa: E402
+
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", BASE_DIR / ".bench"))
 SIZES = {
     "frameworks": int(os.environ.get("BENCH_FRAMEWORKS", "2000")),
@@ -364,22 +367,7 @@ def votes(base: str, data: dict) -> dict:
 
 
 def serve(env: dict, port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            sys.executable, "-m", "gunicorn", "tests.bench.wsgi",
-            "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-            "--log-level", "warning", "--chdir", str(BASE_DIR), "--timeout", "300",
-        ],
-        env=env,
-    )  # fmt: skip
-    for _ in range(150):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
+    return gunicorn(env, port, "tests.bench.wsgi", "--workers", str(WORKERS), "--timeout", "300")
 
 
 def report(results: dict) -> list[str]:
@@ -457,7 +445,6 @@ def main() -> int:
     print(f"database: {database}; cache: {cache}; building …", flush=True)
     build(env)
     if os.environ.get("BENCH_ONLY") == "votes":  # the vote pass alone: tests/bench/votes.py
-        sys.path.insert(0, str(BASE_DIR))
         from tests.bench import votes as vote_bench
 
         return vote_bench.main()

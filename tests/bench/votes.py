@@ -28,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.bench import run
+from tests.deploy.harness import children
 
 VOTER = "bench00100"  # not among the load pass's voters (the first BENCH_VOTERS bench users)
 
@@ -136,19 +137,6 @@ def load(env: dict) -> dict:
         "workers": run.WORKERS,
         "seconds": run.SECONDS,
     }
-
-
-def children(pid: int) -> list[int]:
-    """The processes whose parent is `pid` (gunicorn's workers), from /proc."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
 
 
 def backends(database_url: str, *, since: float) -> list[int]:

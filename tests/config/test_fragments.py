@@ -6,7 +6,6 @@ import pickle
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import Client, RequestFactory
 
 from config import fragments
@@ -14,15 +13,12 @@ from reviews import services
 from reviews.models import Vote
 from tests.factories import FrameworkFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)  # on_commit bumps run for real
+pytestmark = [
+    pytest.mark.django_db(transaction=True),  # on_commit bumps run for real
+    pytest.mark.usefixtures("page_cache_on"),
+]
 
 PAGES = ["/", "/?sort=name", "/tags/micro/"]
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 600
-    cache.clear()
 
 
 @pytest.fixture

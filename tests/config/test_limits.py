@@ -9,7 +9,8 @@ from django.core.cache import caches
 from django.test import Client
 
 from config.forms import SIGNUP_SALT
-from reviews.models import HelpfulVote, Report, Review, Vote
+from reviews import services
+from reviews.models import HelpfulVote, Report, Review, Standing, Vote
 from tests.factories import FrameworkFactory, ReviewFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +72,31 @@ def test_the_429_page_speaks_chinese_too(limits_on):
 
     assert_refused(response, language="zh-hans")
     assert "分钟后再试" in response.text
+
+
+def signup_address(username: str) -> str:
+    return Standing.objects.get(user__username=username).signup_address
+
+
+def test_a_signup_records_the_address_the_limits_count(limits_on):
+    signup(client_at("203.0.113.5"), "alice")
+
+    assert signup_address("alice") == services.address_hash("203.0.113.5")
+
+
+def test_behind_our_proxy_a_signup_records_the_address_the_proxy_added(limits_on):
+    limits_on.TRUSTED_PROXY_COUNT = 1
+    client = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    signup(client, "alice")
+
+    assert signup_address("alice") == services.address_hash("198.51.100.7")
+
+
+def test_a_signup_records_the_address_from_the_meta_key_the_limits_are_told_to_use(limits_on):
+    limits_on.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    signup(Client(REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="198.51.100.8"), "alice")
+
+    assert signup_address("alice") == services.address_hash("198.51.100.8")
 
 
 def test_a_form_with_errors_does_not_use_up_the_signup_limit(limits_on):

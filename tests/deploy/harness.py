@@ -1,8 +1,9 @@
 """Real gunicorn servers in production mode on loopback, and a small browser for driving them.
 
 Shared by `make cluster-check` (tests/deploy/cluster_check.py) and `make soak`
-(tests/deploy/soak.py). Every setting can be overridden from the environment: the defaults below
-are applied only where the caller's environment says nothing (e.g. `RATE_VOTE=120/h make soak`).
+(tests/deploy/soak.py); `make bench` and `make lighthouse` start their server with `gunicorn()`.
+Every setting can be overridden from the environment: the defaults below are applied only where
+the caller's environment says nothing (e.g. `RATE_VOTE=120/h make soak`).
 """
 
 import http.client
@@ -10,6 +11,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -107,6 +109,39 @@ def fresh_site(database_url: str, redis_url: str, users: int, **defaults: str) -
     return env
 
 
+def gunicorn(env: dict, port: int, app: str, *options: str, wait: float = 30) -> subprocess.Popen:
+    """gunicorn serving `app` on a loopback port, returned once the port takes connections."""
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}",
+            "--log-level", "warning", "--chdir", str(BASE_DIR), *options,
+        ],
+        env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    sys.exit(f"gunicorn did not answer on port {port}")
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (gunicorn's workers), from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 class Server:
     """One gunicorn master and its workers on a loopback port; stderr (JSON logs) to a file."""
 
@@ -139,16 +174,7 @@ class Server:
         sys.exit(f"gunicorn on {self.port} never answered /healthz; see {self.log_path}")
 
     def worker_pids(self) -> list[int]:
-        pids = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    stat = (entry / "stat").read_text()
-                except OSError:
-                    continue
-                if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
-                    pids.append(int(entry.name))
-        return sorted(pids)
+        return sorted(children(self.process.pid))
 
     def worker_rss_mib(self) -> dict[int, float]:
         """Resident memory of each worker, MiB, from /proc/<pid>/status."""

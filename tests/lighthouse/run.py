@@ -16,14 +16,16 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(BASE_DIR))  # run as a script by `make lighthouse`
+
+from tests.deploy.harness import gunicorn  # noqa: E402
+
 VERSION = os.environ.get("LIGHTHOUSE_VERSION", "12.2.3")
 TOOLS = BASE_DIR / ".lighthouse"
 LIGHTHOUSE = TOOLS / "node_modules" / ".bin" / "lighthouse"
@@ -69,21 +71,7 @@ def serve(env: dict) -> subprocess.Popen:
         [*manage, "compile_translations"], env=env, check=True, stdout=subprocess.DEVNULL
     )
     subprocess.run([*manage, "shell", "-c", POPULATE], env=env, check=True)
-    server = subprocess.Popen(
-        [
-            sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{PORT}",
-            "--workers", "2", "--log-level", "warning", "--chdir", str(BASE_DIR),
-        ],
-        env=env,
-    )  # fmt: skip
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    sys.exit(f"gunicorn did not answer on port {PORT}")
+    return gunicorn(env, PORT, "config.wsgi", "--workers", "2", wait=20)
 
 
 def warm_up(path: str) -> None:
