@@ -282,7 +282,11 @@ class Framework(Bilingual, models.Model):
         related_name="replaces",
     )
     is_published = models.BooleanField(_("published"), default=True)
-    tags = TaggableManager(_("tags"), blank=True, through=TaggedFramework)
+    # Tags by name, the same on every database and every render, prefetched or not (without
+    # this, a prefetch reads them in whatever order the database returns).
+    tags = TaggableManager(
+        _("tags"), blank=True, through=TaggedFramework, ordering=[Lower("name"), "name"]
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
