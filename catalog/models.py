@@ -160,11 +160,8 @@ class FrameworkQuerySet(models.QuerySet):
         same_votes = Q(score=framework.score, downvotes=framework.downvotes)
         if framework.seed_rank is None:
             ties = same_votes & (Q(seed_rank__isnull=False) | Q(name__lt=framework.name))
-        else:
-            ties = same_votes & (
-                Q(seed_rank__lt=framework.seed_rank)
-                | Q(seed_rank=framework.seed_rank, name__lt=framework.name)
-            )
+        else:  # seed ranks are unique: no tie goes further
+            ties = same_votes & Q(seed_rank__lt=framework.seed_rank)
         return self.filter(Q(score__gt=framework.score) | same_score | ties)
 
 
