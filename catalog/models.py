@@ -160,11 +160,8 @@ class FrameworkQuerySet(models.QuerySet):
         same_votes = Q(score=framework.score, downvotes=framework.downvotes)
         if framework.seed_rank is None:
             ties = same_votes & (Q(seed_rank__isnull=False) | Q(name__lt=framework.name))
-        else:
-            ties = same_votes & (
-                Q(seed_rank__lt=framework.seed_rank)
-                | Q(seed_rank=framework.seed_rank, name__lt=framework.name)
-            )
+        else:  # seed ranks are unique: no tie goes further
+            ties = same_votes & Q(seed_rank__lt=framework.seed_rank)
         return self.filter(Q(score__gt=framework.score) | same_score | ties)
 
 
@@ -282,7 +279,11 @@ class Framework(Bilingual, models.Model):
         related_name="replaces",
     )
     is_published = models.BooleanField(_("published"), default=True)
-    tags = TaggableManager(_("tags"), blank=True, through=TaggedFramework)
+    # Tags by name, the same on every database and every render, prefetched or not (without
+    # this, a prefetch reads them in whatever order the database returns).
+    tags = TaggableManager(
+        _("tags"), blank=True, through=TaggedFramework, ordering=[Lower("name"), "name"]
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -61,6 +61,13 @@ def test_alternatives_show_only_the_shared_tags(catalog):
     assert found["foxtrot"] == {"z"}
 
 
+def test_the_shared_tags_come_by_name():
+    make("base", ["Web", "async", "ASGI"])
+    make("other", ["ASGI", "Web", "async", "WSGI"])
+    [found] = alternatives_to(fetched("base"))
+    assert [t.name for t in found.shared_tags] == ["ASGI", "async", "Web"]
+
+
 def test_alternatives_leave_out_itself_unrelated_and_unpublished(catalog):
     slugs = {a.framework.slug for a in alternatives_to(fetched("base"), limit=50)}
     assert slugs == {"bravo", "charlie", "delta", "echo", "foxtrot", "golf"}

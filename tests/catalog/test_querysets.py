@@ -324,6 +324,15 @@ def test_ranked_prefetches_tags(django_assert_num_queries):
         ]
 
 
+def test_a_frameworks_tags_come_by_name_whatever_order_they_were_added_in():
+    framework = FrameworkFactory()
+    for name in ["wsgi", "sync", "Micro", "ASGI"]:  # each a new tag, after the one before
+        framework.tags.add(name)
+    by_name = ["ASGI", "Micro", "sync", "wsgi"]
+    assert [tag.name for tag in Framework.objects.ranked().get().tag_list] == by_name
+    assert [tag.name for tag in Framework.objects.get().tags.all()] == by_name
+
+
 # ahead_of()
 
 
