@@ -32,6 +32,9 @@ BODIES = [
     "Templates are fine, the admin saved us weeks.\n\n- routing\n- forms\n- sessions",
     "Too much magic for a small service; great for a CMS.",
 ]
+# The vote windows' edges in days (trend, recent), and how far from them a generated vote stays.
+WINDOW_EDGES = (ranking.TREND_DAYS, ranking.RECENT_DAYS)
+EDGE_MARGIN_DAYS = 1 / 24
 REPORT_REASONS = [choice for choice, _label in Report.Reason.choices]
 
 
@@ -224,8 +227,15 @@ class Command(BaseCommand):
         }
 
     def _vote_age(self) -> float:
-        """Days since a vote: one in twenty from this week, the rest over the year before."""
-        return self.rng.uniform(0, 7) if self.rng.random() < 0.05 else self.rng.uniform(7, 400)
+        """Days since a vote: one in twenty from this week, the rest over the year before.
+
+        None within an hour of a window's edge: the flags are set at insert time, and a vote that
+        crossed an edge before the recount would be aged out of counters not yet computed.
+        """
+        while True:
+            age = self.rng.uniform(0, 7) if self.rng.random() < 0.05 else self.rng.uniform(7, 400)
+            if all(abs(age - edge) > EDGE_MARGIN_DAYS for edge in WINDOW_EDGES):
+                return age
 
     def _reviews(self, voted, total, framework_ids) -> list[tuple[int, int]]:
         """Reviews by voters of what they voted on; returns [(review id, author id)]."""
