@@ -95,6 +95,20 @@ def test_a_review_and_its_moderation_show_on_the_next_request(catalog):
     assert "Cached or not" not in anonymous().get("/frameworks/flask/").text
 
 
+def test_a_hold_on_votes_and_its_lifting_show_on_the_moderation_log_at_once(catalog):
+    """Holding an account that has not voted (or whose votes were held already) moves no
+    counter; the public log still has a new line, on the next request."""
+    curator, quiet = CuratorFactory(), UserFactory(username="quiet")
+    log = "/moderation/"
+    anonymous().get(log)
+
+    suspension = services.votes_suspend(users=[quiet], curator=curator, reason="Sock puppets")
+    assert "Sock puppets" in anonymous().get(log).text
+
+    services.suspension_lift(suspension=suspension, curator=curator, reason="Cleared on appeal")
+    assert "Cleared on appeal" in anonymous().get(log).text
+
+
 def test_a_catalog_edit_shows_on_the_next_request(catalog):
     anonymous().get("/")
     catalog.name = "Flask Renamed"
@@ -191,13 +205,13 @@ def test_a_page_served_again_by_this_process_reads_only_the_version_from_the_sha
 def test_the_local_copies_stay_within_their_budget_least_recently_used_out_first():
     pages = pagecache.LocalPages(limit=250)
     for name in "abc":
-        pages.put(name, ("v1", 200, [], b"x" * 100), 60)
+        pages.put(name, "v1", ("v1", 200, [], b"x" * 100), 100, 60)
     assert pages.get("a", "v1") is None  # 300 bytes > 250: the oldest went
     assert pages.get("b", "v1") and pages.get("c", "v1")
     assert pages.get("c", "v2") is None  # another version: not this page
-    pages.put("d", ("v1", 200, [], b"x" * 100), 60)
+    pages.put("d", "v1", ("v1", 200, [], b"x" * 100), 100, 60)
     assert pages.get("b", "v1") is None and pages.get("c", "v1") and pages.get("d", "v1")
-    pages.put("e", ("v1", 200, [], b"x" * 100), -1)
+    pages.put("e", "v1", ("v1", 200, [], b"x" * 100), 100, -1)
     assert pages.get("e", "v1") is None  # past PAGE_CACHE_SECONDS
 
 
