@@ -100,8 +100,11 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600 if PRODUCTION else 0)
 # A persistent connection is checked before a request reuses it, so a restarted database
-# costs one reconnect instead of an error page.
+# costs one reconnect instead of an error page; on PostgreSQL without a round trip while the
+# connection is well (config/postgresql/base.py).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work side by side; the timeout waits out short locks.
     DATABASES["default"]["OPTIONS"] = {
