@@ -30,19 +30,21 @@ def _page(request, queryset):
 
 @cache_anonymous
 def ranking(request):
-    fragment = fragments.shared(request, "ranking", lambda: _ranking(request))
-    return render(request, "catalog/ranking.html", {"fragment": fragment, **fragment.context})
+    return fragments.respond(request, "ranking", lambda: _ranking(request))
 
 
 def _ranking(request) -> Fragment:
-    """The ranking as every visitor sees it, with the active tag for the page's title."""
+    """The ranking as every visitor sees it."""
     filterset = FrameworkFilterSet(request.GET, queryset=Framework.objects.published())
     page = _page(request, filterset.qs)
     tag = request.GET.get("tag")
-    fragment = Fragment()
-    fragment.context = {"active_tag": Tag.objects.filter(slug=tag).first() if tag else None}
-    context = {"filter": filterset, "page": page, "frameworks": page.object_list}
-    return fragment.render("catalog/_ranking.html", {**context, **fragment.context}, request)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "frameworks": page.object_list,
+        "active_tag": Tag.objects.filter(slug=tag).first() if tag else None,
+    }
+    return Fragment().render("catalog/ranking.html", context, request)
 
 
 @cache_anonymous
@@ -76,19 +78,16 @@ def tag_list(request):
 
 @cache_anonymous
 def tag_detail(request, slug):
-    fragment = fragments.shared(request, "tag", lambda: _tag_detail(request, slug))
-    return render(request, "catalog/tag_detail.html", {"fragment": fragment, **fragment.context})
+    return fragments.respond(request, "tag", lambda: _tag_detail(request, slug))
 
 
 def _tag_detail(request, slug) -> Fragment:
-    """A tag's ranking as every visitor sees it, with the tag for the page's title."""
+    """A tag's ranking as every visitor sees it."""
     tag = get_object_or_404(Tag, slug=slug)
     frameworks = Framework.objects.published().tagged(tag.slug).ranked(request.GET.get("sort"))
     page = _page(request, frameworks)
-    fragment = Fragment()
-    fragment.context = {"tag": tag}
     context = {"tag": tag, "page": page, "frameworks": page.object_list}
-    return fragment.render("catalog/_tag_detail.html", context, request)
+    return Fragment().render("catalog/tag_detail.html", context, request)
 
 
 @method_decorator(cache_anonymous, name="dispatch")

@@ -1,37 +1,59 @@
-"""The part of a page that every visitor shares, from the shared cache, with their own bits put in.
+"""Whole pages that every logged-in visitor shares, from the cache, with their own bits put in.
 
 The whole-page cache (config/pagecache.py) serves visitors without a session. Logged-in visitors
-see the same ranking, only with their own votes pressed and their own CSRF token in the forms. So
-a view renders the shared part once for no visitor in particular (per path, query, language,
-page version and whether the visitor is logged in) and keeps it as a `Fragment`:
+see the same ranking, only with their own votes pressed, their own account menu and messages and
+their own CSRF token in the forms. So a view renders the page once for no visitor in particular
+(per path, query, language and page version) and keeps it as a `Fragment`:
 
 - the CSRF token's place is held by a `placeholder`, random for each fragment;
+- the account menu and the messages are marks, also random, filled for each visitor;
 - the parts a visitor may see otherwise (a framework's vote widget, which shows their own vote)
   are `slots`, each with its place in the HTML and what re-rendering it for a visitor needs.
 
-Per request, `Fragment.for_visitor()` puts the visitor's own versions in the slots they differ in
-and their token in place of the placeholder. Nothing of any visitor is ever stored.
+Per request, `respond()` puts the visitor's own versions in the slots they differ in (from the
+VISITOR_SLOTS hooks: the reviews app adds the votes), their account menu and messages in the
+marks and their token in place of the placeholder. Nothing of any visitor is ever stored.
+
+Fragments live in the shared cache and, like cached pages, in each process's memory beside it,
+used only under the page version they were rendered for.
 """
 
 import secrets
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.template.loader import render_to_string
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
-from config.pagecache import VERSION_KEY, current_version, page_key
+from config.pagecache import LocalPages, current_version, page_key
+
+# Hooks giving a visitor's own versions of a fragment's slots: (request, fragment) -> {key: HTML}.
+VISITOR_SLOTS = []
+ACCOUNT, MESSAGES = "account-menu", "messages"
+LOCAL_FRAGMENTS = LocalPages(limit=16 * 1024 * 1024)
 
 
 class Fragment:
-    """HTML rendered for no visitor in particular, and `context` for the page around it."""
+    """A page rendered for no visitor in particular."""
 
     def __init__(self):
-        self.placeholder = f"csrf-{secrets.token_urlsafe(16)}"
+        token = secrets.token_urlsafe(16)
+        self.placeholder = f"csrf-{token}"
+        self.marks = {ACCOUNT: f"<!--{token}-{ACCOUNT}-->", MESSAGES: f"<!--{token}-{MESSAGES}-->"}
         self.html = ""
-        self.slots: dict = {}  # key -> (start, end, data), after rendering
-        self.context: dict = {}
+        self.slots: dict = {}  # key -> (start, end, data), after rendering, in the page's order
         self._recorded: dict = {}  # key -> (HTML, data), while rendering
+
+    @property
+    def account_menu(self) -> SafeString:
+        return mark_safe(self.marks[ACCOUNT])
+
+    @property
+    def messages(self) -> SafeString:
+        return mark_safe(self.marks[MESSAGES])
 
     def slot(self, key, html: str, data) -> str:
         """Record a part of the HTML that a visitor may see otherwise (while rendering)."""
@@ -39,21 +61,36 @@ class Fragment:
         return html
 
     def render(self, template_name: str, context: dict, request) -> "Fragment":
-        """Render the shared part: `csrf_token` is the placeholder, `fragment` this fragment."""
+        """Render the shared page: `csrf_token` is the placeholder, `fragment` this fragment
+        (base.html then writes the marks instead of the account menu and the messages)."""
         context = {**context, "csrf_token": self.placeholder, "fragment": self}
-        self.html = render_to_string(template_name, context, request)
-        start = 0
+        self.html = get_template(template_name).render(context, request)
+        slots, start = {}, 0
         for key, (html, data) in self._recorded.items():  # in the order rendered
             start = self.html.index(html, start)
-            self.slots[key] = (start, start + len(html), data)
+            slots[key] = (start, start + len(html), data)
             start += len(html)
+        for key, mark in self.marks.items():
+            start = self.html.index(mark)
+            slots[key] = (start, start + len(mark), None)
+        self.slots = dict(sorted(slots.items(), key=lambda item: item[1][0]))
         self._recorded = {}
         return self
 
-    def for_visitor(self, csrf_token, own: dict) -> SafeString:
-        """The HTML with `own` ({slot key: this visitor's HTML}) in its slots and the visitor's
-        CSRF token in the forms: `csrf_token` is the template context's, evaluated only when there
-        is a form (no cookie otherwise), and the same masked token as the page's other forms."""
+    def for_visitor(self, request, own: dict) -> SafeString:
+        """The page with `own` ({slot key: this visitor's HTML}) in its slots, the visitor's
+        account menu and messages in the marks and their CSRF token in the forms (asked for only
+        when the page has a form, so that a page without one sets no cookie)."""
+        token = _LazyToken(request)
+        own = {
+            **own,
+            ACCOUNT: get_template("includes/account_menu.html").render(
+                {"user": request.user, "request": request, "csrf_token": token}
+            ),
+            MESSAGES: get_template("includes/messages.html").render(
+                {"messages": get_messages(request)}
+            ),
+        }
         parts, end = [], 0
         for key, (start, stop, _data) in self.slots.items():
             if key in own:
@@ -62,23 +99,51 @@ class Fragment:
         parts.append(self.html[end:])
         html = "".join(parts)
         if self.placeholder in html:
-            html = html.replace(self.placeholder, str(csrf_token or ""))
+            html = html.replace(self.placeholder, str(token))
         return mark_safe(html)
 
 
+class _LazyToken:
+    """The visitor's CSRF token, asked for once and only when written out."""
+
+    def __init__(self, request):
+        self.request, self.token = request, None
+
+    def __str__(self):
+        if self.token is None:
+            self.token = get_token(self.request)
+        return self.token
+
+
 def shared(request, name: str, make) -> Fragment:
-    """The fragment `name` of this page for logged-in visitors: from the shared cache when it was
-    rendered under the current page version, else `make()` (a rendered Fragment), stored.
-    Anonymous visits are rendered afresh: the page cache serves those without a session whole.
-    PAGE_CACHE_SECONDS = 0 turns this off with the page cache."""
-    if not settings.PAGE_CACHE_SECONDS or not request.user.is_authenticated:
+    """The fragment `name` of this page, as logged-in visitors see it or as anonymous ones do
+    (vote forms or log-in links): rendered under the current page version, from this process's
+    memory or the shared cache, else `make()` (a rendered Fragment), stored in both. (The page
+    cache serves anonymous visitors without a session whole, before this; those with one, say
+    with a message waiting, come here.) PAGE_CACHE_SECONDS = 0 turns this off with the page
+    cache."""
+    if not settings.PAGE_CACHE_SECONDS:
         return make()
-    key = page_key(request, f"fragment:{name}:logged-in")
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY) or current_version()
-    cached = found.get(key)
+    who = "logged-in" if request.user.is_authenticated else "anonymous"
+    key = page_key(request, f"fragment:{name}:{who}")
+    version = current_version()
+    fragment = LOCAL_FRAGMENTS.get(key, version)
+    if fragment is not None:
+        return fragment
+    cached = cache.get(key)
     if cached is not None and cached[0] == version:
-        return cached[1]
-    fragment = make()
-    cache.set(key, (version, fragment), settings.PAGE_CACHE_SECONDS)
+        fragment = cached[1]
+    else:
+        fragment = make()
+        cache.set(key, (version, fragment), settings.PAGE_CACHE_SECONDS)
+    LOCAL_FRAGMENTS.put(key, version, fragment, len(fragment.html), settings.PAGE_CACHE_SECONDS)
     return fragment
+
+
+def respond(request, name: str, make) -> HttpResponse:
+    """The page `name` for this visitor: the shared fragment (see `shared`) with their own bits."""
+    fragment = shared(request, name, make)
+    own = {}
+    for hook in VISITOR_SLOTS:
+        own.update(hook(request, fragment))
+    return HttpResponse(fragment.for_visitor(request, own))

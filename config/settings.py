@@ -184,10 +184,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Axes first: it refuses a locked-out account or address before any password is hashed.
+# Axes first: it refuses a locked-out account or address before any password is hashed. Then
+# Django's own, with the logged-in user read from the cache (config/auth.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "config.auth.CachedModelBackend",
 ]
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 LOGIN_URL = "login"

@@ -51,7 +51,7 @@ class SignupView(CreateView):
             return limits.too_many(self.request, wait)
         response = super().form_valid(form)
         services.standing_create(user=self.object, address=limits.client_address(self.request))
-        login(self.request, self.object, backend="django.contrib.auth.backends.ModelBackend")
+        login(self.request, self.object, backend="config.auth.CachedModelBackend")
         messages.success(
             self.request, _("Welcome, %(name)s! You can vote now.") % {"name": self.object}
         )

@@ -25,13 +25,17 @@ class ReviewsConfig(AppConfig):
             _release_deleted_account, sender=get_user_model(), dispatch_uid="account_release"
         )
         from catalog import extensions
-        from reviews import selectors, views
+        from config import auth, fragments
+
+        auth.watch_users()  # the logged-in user from the cache (config/auth.py)
+        from reviews import selectors, views, widgets
 
         # The catalog's pages show reviews without the catalog importing reviews.
         for hooks, hook in (
             (extensions.DETAIL_SECTIONS, views.framework_sections),
             (extensions.COMPARE_SECTIONS, views.compare_sections),
             (extensions.SWITCH_SOURCES, selectors.switch_sources),
+            (fragments.VISITOR_SLOTS, widgets.own_votes),
         ):
             if hook not in hooks:
                 hooks.append(hook)

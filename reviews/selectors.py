@@ -15,7 +15,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from catalog import ranking
 from catalog.models import Framework, FrameworkQuerySet
 from reviews import rings, services
-from reviews.models import HelpfulVote, Review, ReviewQuerySet, RingScan, Vote
+from reviews.models import HelpfulVote, Review, ReviewQuerySet, RingScan, Standing, Vote
 
 
 class UserVotes(dict):
@@ -29,26 +29,27 @@ class UserVotes(dict):
 
 
 def user_votes(user, frameworks) -> UserVotes:
-    """The user's votes on these frameworks and their standing, in one query."""
+    """The user's votes on these frameworks and, when held, why."""
     return user_votes_on(user, [framework.pk for framework in frameworks])
 
 
 def user_votes_on(user, ids) -> UserVotes:
-    """`user_votes()` from the frameworks' ids."""
+    """`user_votes()` from the frameworks' ids: one query, and a second only when the account's
+    votes are held (to say why)."""
     votes = UserVotes()
     if not user.is_authenticated:
         return votes
-    rows = Vote.objects.filter(user=user, framework_id__in=ids).values_list(
-        "framework_id", "value", "counted", "user__standing__suspension"
+    rows = Vote.objects.filter(user_id=user.pk, framework_id__in=ids).values_list(
+        "framework_id", "value", "counted"
     )
-    held, suspended = set(), False
-    for framework_id, value, counted, suspension in rows:
+    held = set()
+    for framework_id, value, counted in rows:
         votes[framework_id] = value
         if not counted:
             held.add(framework_id)
-            suspended = suspension is not None
     if held:
-        _hold(votes, user, held, suspended)
+        standing = Standing.objects.filter(user_id=user.pk).values_list("suspension", flat=True)
+        _hold(votes, user, held, suspended=standing.first() is not None)
     return votes
 
 

@@ -13,13 +13,16 @@ from html import escape  # Django's escape() is this, behind layers that cost mo
 from typing import NamedTuple
 from urllib.parse import quote_plus, urlencode
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from catalog.rows import Approvals
+from config.pagecache import LocalPages
 from config.rendering import around_slug, reverse_slug
+from reviews import selectors
 from reviews.models import Vote
 
 # (value, its name in forms and links, its arrow, the framework's counter shown beside it)
@@ -161,3 +164,35 @@ class VoteWidgets:
         if framework.pk in votes.held:
             own += render_to_string("reviews/_vote_held.html", {"my_votes": votes}, self.request)
         return own
+
+
+# A visitor's own widgets per shared fragment: a fragment is used only while the page version it
+# was rendered under is current, and every change to anyone's votes or standing bumps that
+# version, so these hold as long as their fragment does.
+OWN_WIDGETS = LocalPages(limit=4 * 1024 * 1024)
+
+
+def own_votes(request, fragment) -> dict:
+    """The vote widgets of a shared fragment (config.fragments) that show this visitor's own
+    vote, in one query when logged in, kept in this process while the fragment is current:
+    {framework id: HTML}."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    key = f"{fragment.placeholder}:{user.pk}"  # the placeholder: this fragment and no other
+    own = OWN_WIDGETS.get(key, fragment.placeholder)
+    if own is None:
+        own = _own_widgets(request, fragment)
+        if settings.PAGE_CACHE_SECONDS:
+            size = 100 + sum(len(html) for html in own.values())
+            OWN_WIDGETS.put(key, fragment.placeholder, own, size, settings.PAGE_CACHE_SECONDS)
+    return own
+
+
+def _own_widgets(request, fragment) -> dict:
+    framework_ids = [key for key in fragment.slots if type(key) is int]
+    votes = selectors.user_votes_on(request.user, framework_ids)
+    if not votes:
+        return {}
+    widgets = VoteWidgets(request, back=request.get_full_path(), csrf_token=fragment.placeholder)
+    return {pk: widgets.render(fragment.slots[pk][2], votes) for pk in votes}

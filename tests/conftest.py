@@ -2,6 +2,7 @@ import io
 import os
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
@@ -32,25 +33,43 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+# The Redis the tests marked `redis` use (their keys are their own); CI starts one.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+
+
+def _redis_answers() -> bool:
+    try:
+        client = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1)
+        with client:
+            return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
 def pytest_collection_modifyitems(config, items):
-    """On SQLite, leave out the tests marked `postgres` (deselected, not skipped)."""
-    if connection.vendor == "postgresql":
-        return
-    postgres = [item for item in items if item.get_closest_marker("postgres")]
-    if postgres:
-        config.hook.pytest_deselected(items=postgres)
-        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
-    config.stash[POSTGRES_DESELECTED] = len(postgres)
+    """Leave out (deselect, not skip) the tests marked `postgres` on SQLite, and those marked
+    `redis` where no Redis answers at TEST_REDIS_URL (a new machine; CI has both)."""
+    left_out = {}
+    if connection.vendor != "postgresql":
+        left_out["PostgreSQL-only"] = "SQLite here (set DATABASE_URL)"
+    if any(item.get_closest_marker("redis") for item in items) and not _redis_answers():
+        left_out["Redis"] = f"no Redis at {TEST_REDIS_URL} (set TEST_REDIS_URL)"
+    lines = []
+    for kind, why in left_out.items():
+        marker = "postgres" if kind == "PostgreSQL-only" else "redis"
+        out = [item for item in items if item.get_closest_marker(marker)]
+        if out:
+            config.hook.pytest_deselected(items=out)
+            items[:] = [item for item in items if not item.get_closest_marker(marker)]
+            lines.append(f"{len(out)} {kind} tests deselected: {why}.")
+    config.stash[DESELECTED] = lines
 
 
 def pytest_report_collectionfinish(config, start_path, items):
-    deselected = config.stash.get(POSTGRES_DESELECTED, 0)
-    if deselected:
-        return f"{deselected} PostgreSQL-only tests deselected: SQLite here (set DATABASE_URL)."
-    return None
+    return config.stash.get(DESELECTED, []) or None
 
 
-POSTGRES_DESELECTED = pytest.StashKey[int]()
+DESELECTED = pytest.StashKey[list]()
 
 
 @pytest.fixture(autouse=True)

@@ -33,26 +33,9 @@ def vote_widget(context, framework, votes, back=None, oob=False, retry_minutes=N
 @register.simple_tag(takes_context=True)
 def shared_vote_widget(context, framework):
     """A framework's vote widget in a shared fragment (config.fragments): as it shows to a
-    visitor who has not voted on it, recorded so that `for_visitor` can put in theirs."""
+    visitor who has not voted on it, recorded so that `widgets.own_votes` can put in theirs."""
     html = vote_widget(context, framework, NO_VOTES)
     return context["fragment"].slot(framework.pk, html, Shown.of(framework))
-
-
-@register.simple_tag(takes_context=True)
-def for_visitor(context, fragment):
-    """A shared fragment as this visitor sees it: with their own votes on its frameworks (one
-    query, when logged in) and their CSRF token."""
-    request = context["request"]
-    own = {}
-    if request.user.is_authenticated and fragment.slots:
-        votes = selectors.user_votes_on(request.user, list(fragment.slots))
-        if votes:
-            widgets = VoteWidgets(
-                request, back=request.get_full_path(), csrf_token=fragment.placeholder
-            )
-            for pk in votes:
-                own[pk] = widgets.render(fragment.slots[pk][2], votes)
-    return fragment.for_visitor(context.get("csrf_token"), own)
 
 
 @register.filter

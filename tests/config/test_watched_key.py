@@ -1,0 +1,113 @@
+"""config.cache.WatchedKey: the page version read from Redis once per process and again only
+after Redis says it changed (RESP3 client tracking). Needs Redis: TEST_REDIS_URL, by default
+redis://127.0.0.1:6379/9 (CI starts Redis; without it these tests are deselected, as the
+PostgreSQL-only ones are on SQLite)."""
+
+import uuid
+
+import pytest
+import redis
+
+from config import cache as backends
+from tests.conftest import TEST_REDIS_URL
+
+pytestmark = pytest.mark.redis
+
+
+@pytest.fixture
+def key():
+    return f"test:watched:{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+def other():
+    """Another client: another app server writing."""
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    yield client
+    client.close()
+
+
+def sent(watch, monkeypatch) -> list:
+    """The commands the watch sends from now on."""
+    commands = []
+    real = watch.connection.send_command
+    monkeypatch.setattr(
+        watch.connection, "send_command", lambda *args, **kw: commands.append(args) or real(*args)
+    )
+    return commands
+
+
+def written(other, key, value):
+    """A write by another server, and a round trip after it, as the writer's request goes on
+    before its visitor's next request can arrive anywhere."""
+    other.set(key, value)
+    other.ping()
+
+
+def test_the_value_is_read_once_then_kept_while_nothing_changes(key, other, monkeypatch):
+    other.set(key, b"1")
+    watch = backends.WatchedKey(TEST_REDIS_URL, key)
+    assert watch.get() == b"1"
+    commands = sent(watch, monkeypatch)
+
+    assert [watch.get() for _ in range(5)] == [b"1"] * 5
+    assert commands == []
+
+
+def test_a_change_by_another_server_is_read_on_the_next_get(key, other, monkeypatch):
+    other.set(key, b"1")
+    watch = backends.WatchedKey(TEST_REDIS_URL, key)
+    assert watch.get() == b"1"
+    commands = sent(watch, monkeypatch)
+
+    for value in (b"2", b"3"):
+        written(other, key, value)
+        assert watch.get() == value
+    assert commands == [("GET", key), ("GET", key)]
+    other.delete(key)
+    other.ping()
+    assert watch.get() is None
+
+
+def test_a_broken_connection_is_replaced_and_the_value_read_again(key, other):
+    other.set(key, b"1")
+    watch = backends.WatchedKey(TEST_REDIS_URL, key)
+    assert watch.get() == b"1"
+    watch.connection.send_command("CLIENT", "ID")
+    client_id = watch.connection.read_response()
+
+    other.execute_command("CLIENT", "KILL", "ID", client_id)  # Redis restarted, say
+    written(other, key, b"2")  # no message reaches the dead connection
+
+    assert watch.get() == b"2"
+    assert watch.get() == b"2"
+
+
+def test_a_forked_process_opens_its_own_connection(key, other, monkeypatch):
+    other.set(key, b"1")
+    watch = backends.WatchedKey(TEST_REDIS_URL, key)
+    assert watch.get() == b"1"
+    parents = watch.connection
+
+    monkeypatch.setattr(backends.os, "getpid", lambda: -1)  # a gunicorn worker, after fork
+    assert watch.get() == b"1"
+    assert watch.connection is not parents
+
+
+def test_without_redis_it_answers_none_for_the_ordinary_path(key):
+    watch = backends.WatchedKey("redis://127.0.0.1:1/0", key)  # nothing listens there
+    assert watch.get() is None
+
+
+def test_the_cache_forgets_its_own_copy_when_this_process_writes(key):
+    cache = backends.RedisCache(TEST_REDIS_URL, {"KEY_PREFIX": key})
+    cache.set("version", 1, None)
+    assert cache.watched("version") == 1
+
+    for value in (2, 3):
+        cache.set("version", value, None)  # no waiting: read back at once
+        assert cache.watched("version") == value
+    cache.delete("version")
+    assert cache.watched("version") is None
+    cache.add("version", 4, None)
+    assert cache.watched("version") == 4
