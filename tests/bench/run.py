@@ -467,7 +467,8 @@ def main() -> int:
         for path in [BARE, *PAGES, *OTHER_PAGES]:  # every worker: imports, templates, connections
             python_client_once(base + path)
         bare_runs = [load(base, BARE)]
-        cookie = f"sessionid={data['sessions'][0]}"
+        # As a logged-in browser sends them: its session, and the CSRF cookie its first page set.
+        cookie = f"sessionid={data['sessions'][0]}; csrftoken={CSRF_SECRET}"
         plan = [(path, True, None) for path in PAGES]
         plan += [("/", True, cookie)]
         plan += [(path, False, None) for path in OTHER_PAGES]
