@@ -6,6 +6,7 @@ import os
 import threading
 
 import redis
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache as BaseDatabaseCache
 from django.core.cache.backends.redis import RedisCache as BaseRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as BaseRedisCacheClient
@@ -91,6 +92,17 @@ class RedisCache(BaseRedisCache):
         value = super().incr(key, delta, version=version)
         self._forget(key, version)
         return value
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        failed = super().set_many(data, timeout, version=version)
+        for key in data:
+            self._forget(key, version)
+        return failed
+
+    def delete_many(self, keys, version=None):
+        super().delete_many(keys, version=version)
+        for key in keys:
+            self._forget(key, version)
 
     def clear(self):
         super().clear()

@@ -111,3 +111,7 @@ def test_the_cache_forgets_its_own_copy_when_this_process_writes(key):
     assert cache.watched("version") is None
     cache.add("version", 4, None)
     assert cache.watched("version") == 4
+    cache.set_many({"version": 5, "other": 1}, None)
+    assert cache.watched("version") == 5
+    cache.delete_many(["version", "other"])
+    assert cache.watched("version") is None
