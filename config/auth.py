@@ -20,6 +20,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from config.cache import kept_get
+
 DELETED = "deleted"
 
 
@@ -32,7 +34,7 @@ class CachedModelBackend(ModelBackend):
         if not settings.PAGE_CACHE_SECONDS:
             return super().get_user(user_id)
         key = user_key(user_id)
-        user = cache.get(key)
+        user = kept_get(cache, key)  # with Redis, from this process's watched copy
         if user is None:
             try:
                 user = get_user_model()._default_manager.get(pk=user_id)

@@ -4,6 +4,7 @@ client made once per process."""
 
 import os
 import threading
+from collections import OrderedDict
 
 import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -60,16 +61,14 @@ class RedisCache(BaseRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
-        self._watched = {}
+        self._watched = None  # WatchedKeys, made on first use
 
     def watched(self, key, version=None):
         """`key`'s value, kept in this process and read again only after it changed (see
-        WatchedKey); None when it is not set or Redis cannot be read."""
-        key = self.make_and_validate_key(key, version=version)
-        watch = self._watched.get(key)
-        if watch is None:
-            watch = self._watched.setdefault(key, WatchedKey(self._servers[0], key))
-        value = watch.get()
+        WatchedKeys); None when it is not set. Raises `Unreadable` when Redis cannot be read."""
+        if self._watched is None:
+            self._watched = WatchedKeys(self._servers[0])
+        value = self._watched.get(self.make_and_validate_key(key, version=version))
         return None if value is None else self._cache._serializer.loads(value)
 
     # A write from this process drops its own watched copy at once: Redis's invalidation message
@@ -106,59 +105,76 @@ class RedisCache(BaseRedisCache):
 
     def clear(self):
         super().clear()
-        for watch in list(self._watched.values()):
-            watch.forget()
+        if self._watched is not None:
+            self._watched.forget_all()
 
     def _forget(self, key, version) -> None:
-        if self._watched:
-            watch = self._watched.get(self.make_and_validate_key(key, version=version))
-            if watch is not None:
-                watch.forget()
+        if self._watched is not None:
+            self._watched.forget(self.make_and_validate_key(key, version=version))
 
 
-class WatchedKey:
-    """One key's value, read from Redis once per process and again only after Redis says it
-    changed (client-side caching: RESP3 with `CLIENT TRACKING ON`, on a connection of its own).
+class WatchedKeys:
+    """Keys' values read from Redis once per process and again only after Redis says they changed
+    (client-side caching: RESP3 with `CLIENT TRACKING ON`, on a connection of its own): the page
+    version, and the rows of the users who visit (config/auth.py).
 
     Redis sends the invalidation to this connection while it executes the write, before the
     writer has its reply; so once the writer's request has answered, the next request here finds
     the message waiting on the socket (a `select` with no wait, no round trip) and reads the key
-    afresh. Any doubt (a new process after fork, a broken or reconnected socket, an unexpected
-    reply) drops what is held; `get()` returns None when Redis cannot be read, for the caller's
-    ordinary path.
+    afresh. Any doubt (a new process after fork, a broken or reconnected socket, a flush) drops
+    everything held; `get()` raises `Unreadable` when Redis cannot be read, for the caller's
+    ordinary path. At most `limit` keys are held, the least recently read out first.
     """
 
-    def __init__(self, url: str, key: str):
-        self.url, self.key = url, key
+    def __init__(self, url: str, limit: int = 10_000):
+        self.url, self.limit = url, limit
         self.lock = threading.Lock()
         self.pid = None
         self.connection = None
-        self.value = None  # bytes as stored, or None: unknown, read it
+        self.values: OrderedDict[str, bytes | None] = OrderedDict()  # as stored; None: not set
 
-    def get(self) -> bytes | None:
+    def get(self, key: str) -> bytes | None:
         with self.lock:
             for _attempt in range(2):  # a connection found broken is replaced once
                 try:
-                    return self._read()
+                    return self._read(key)
                 except (redis.RedisError, OSError, ValueError):
                     self._drop()
-            return None
+            raise Unreadable(key)
 
-    def _read(self) -> bytes | None:
+    def _read(self, key: str) -> bytes | None:
         if self.pid != os.getpid() or self.connection is None:
             self._connect()
-        while self.value is not None and self.connection.can_read(timeout=0):
-            self.connection.read_response(push_request=True)  # an invalidation: stale
-            self.value = None
-        if self.value is None:
-            self.connection.send_command("GET", self.key)
-            self.value = self.connection.read_response(disable_decoding=True)
-        return self.value
+        while self.values and self.connection.can_read(timeout=0):
+            self.connection.read_response(push_request=True)  # calls _invalidated
+        try:
+            value = self.values[key]
+        except KeyError:
+            self.connection.send_command("GET", key)
+            value = self.values[key] = self.connection.read_response(disable_decoding=True)
+            if len(self.values) > self.limit:
+                self.values.popitem(last=False)
+        else:
+            self.values.move_to_end(key)
+        return value
 
-    def forget(self) -> None:
+    def forget(self, key: str) -> None:
         """Read the key afresh next time (this process wrote it)."""
         with self.lock:
-            self.value = None
+            self.values.pop(key, None)
+
+    def forget_all(self) -> None:
+        with self.lock:
+            self.values.clear()
+
+    def _invalidated(self, message) -> None:
+        """Redis's invalidation: [b"invalidate", [keys]], or no keys when it flushed them all."""
+        keys = message[1] if len(message) > 1 else None
+        if keys is None:
+            self.values.clear()
+            return
+        for key in keys:
+            self.values.pop(key.decode() if isinstance(key, bytes) else key, None)
 
     def _connect(self) -> None:
         self._drop()
@@ -169,7 +185,8 @@ class WatchedKey:
 
     def _tracking_on(self, connection) -> None:
         """On every (re)connection: track what this connection reads; nothing read is known."""
-        self.value = None
+        self.values.clear()
+        connection._parser.set_invalidation_push_handler(self._invalidated)  # as redis-py does
         connection.send_command("CLIENT", "TRACKING", "ON")
         if connection.read_response() not in (b"OK", "OK"):
             raise redis.ConnectionError("CLIENT TRACKING refused")
@@ -177,4 +194,21 @@ class WatchedKey:
     def _drop(self) -> None:
         if self.connection is not None and self.pid == os.getpid():
             self.connection.disconnect()
-        self.connection, self.value = None, None
+        self.connection = None
+        self.values.clear()
+
+
+class Unreadable(Exception):
+    """Redis could not be read: use the cache's ordinary path."""
+
+
+def kept_get(cache, key):
+    """`cache.get(key)`, from this process's watched copy when the cache is Redis (RedisCache.
+    watched); from the cache itself otherwise, or when Redis cannot be watched."""
+    watched = getattr(cache, "watched", None)
+    if watched is not None:
+        try:
+            return watched(key)
+        except Unreadable:
+            pass
+    return cache.get(key)

@@ -27,6 +27,8 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
+from config.cache import kept_get
+
 VERSION_KEY = "pages:version"
 SAFE_METHODS = ("GET", "HEAD")
 
@@ -43,15 +45,12 @@ def bump_on_commit() -> None:
 
 def current_version() -> int:
     """The page version: with Redis, kept in each process and read again only once Redis says it
-    changed (config.cache.WatchedKey), so a page from this process's memory costs no round trip;
+    changed (config.cache.WatchedKeys), so a page from this process's memory costs no round trip;
     else read from the cache each time."""
-    watched = getattr(cache, "watched", None)
-    version = watched(VERSION_KEY) if watched is not None else None
-    if version is None:
-        version = cache.get(VERSION_KEY)
+    version = kept_get(cache, VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, _new_version(), None)
-        version = cache.get(VERSION_KEY)
+        version = kept_get(cache, VERSION_KEY)
     return version
 
 

@@ -1,7 +1,7 @@
-"""config.cache.WatchedKey: the page version read from Redis once per process and again only
-after Redis says it changed (RESP3 client tracking). Needs Redis: TEST_REDIS_URL, by default
-redis://127.0.0.1:6379/9 (CI starts Redis; without it these tests are deselected, as the
-PostgreSQL-only ones are on SQLite)."""
+"""config.cache.WatchedKeys: keys (the page version, users' rows) read from Redis once per process
+and again only after Redis says they changed (RESP3 client tracking). Needs Redis at
+TEST_REDIS_URL, by default redis://127.0.0.1:6379/9 (CI starts Redis; without it these tests are
+deselected, as the PostgreSQL-only ones are on SQLite)."""
 
 import uuid
 
@@ -46,57 +46,61 @@ def written(other, key, value):
 
 def test_the_value_is_read_once_then_kept_while_nothing_changes(key, other, monkeypatch):
     other.set(key, b"1")
-    watch = backends.WatchedKey(TEST_REDIS_URL, key)
-    assert watch.get() == b"1"
+    watch = backends.WatchedKeys(TEST_REDIS_URL)
+    assert watch.get(key) == b"1"
     commands = sent(watch, monkeypatch)
 
-    assert [watch.get() for _ in range(5)] == [b"1"] * 5
+    assert [watch.get(key) for _ in range(5)] == [b"1"] * 5
     assert commands == []
 
 
 def test_a_change_by_another_server_is_read_on_the_next_get(key, other, monkeypatch):
     other.set(key, b"1")
-    watch = backends.WatchedKey(TEST_REDIS_URL, key)
-    assert watch.get() == b"1"
+    watch = backends.WatchedKeys(TEST_REDIS_URL)
+    assert watch.get(key) == b"1"
     commands = sent(watch, monkeypatch)
 
     for value in (b"2", b"3"):
         written(other, key, value)
-        assert watch.get() == value
+        assert watch.get(key) == value
     assert commands == [("GET", key), ("GET", key)]
     other.delete(key)
     other.ping()
-    assert watch.get() is None
+    assert watch.get(key) is None
 
 
 def test_a_broken_connection_is_replaced_and_the_value_read_again(key, other):
     other.set(key, b"1")
-    watch = backends.WatchedKey(TEST_REDIS_URL, key)
-    assert watch.get() == b"1"
+    watch = backends.WatchedKeys(TEST_REDIS_URL)
+    assert watch.get(key) == b"1"
     watch.connection.send_command("CLIENT", "ID")
     client_id = watch.connection.read_response()
 
     other.execute_command("CLIENT", "KILL", "ID", client_id)  # Redis restarted, say
     written(other, key, b"2")  # no message reaches the dead connection
 
-    assert watch.get() == b"2"
-    assert watch.get() == b"2"
+    assert watch.get(key) == b"2"
+    assert watch.get(key) == b"2"
 
 
 def test_a_forked_process_opens_its_own_connection(key, other, monkeypatch):
     other.set(key, b"1")
-    watch = backends.WatchedKey(TEST_REDIS_URL, key)
-    assert watch.get() == b"1"
+    watch = backends.WatchedKeys(TEST_REDIS_URL)
+    assert watch.get(key) == b"1"
     parents = watch.connection
 
     monkeypatch.setattr(backends.os, "getpid", lambda: -1)  # a gunicorn worker, after fork
-    assert watch.get() == b"1"
+    assert watch.get(key) == b"1"
     assert watch.connection is not parents
 
 
 def test_without_redis_it_answers_none_for_the_ordinary_path(key):
-    watch = backends.WatchedKey("redis://127.0.0.1:1/0", key)  # nothing listens there
-    assert watch.get() is None
+    watch = backends.WatchedKeys("redis://127.0.0.1:1/0")  # nothing listens there
+    with pytest.raises(backends.Unreadable):
+        watch.get(key)
+    cache = backends.RedisCache("redis://127.0.0.1:1/0", {})
+    with pytest.raises(redis.ConnectionError):
+        backends.kept_get(cache, key)  # the ordinary path: Django's own error, as without it
 
 
 def test_the_cache_forgets_its_own_copy_when_this_process_writes(key):
@@ -115,3 +119,24 @@ def test_the_cache_forgets_its_own_copy_when_this_process_writes(key):
     assert cache.watched("version") == 5
     cache.delete_many(["version", "other"])
     assert cache.watched("version") is None
+
+
+def test_many_keys_on_one_connection_each_dropped_alone(key, other, monkeypatch):
+    first, second = f"{key}:a", f"{key}:b"
+    other.mset({first: b"1", second: b"1"})
+    watch = backends.WatchedKeys(TEST_REDIS_URL)
+    assert (watch.get(first), watch.get(second), watch.get(f"{key}:unset")) == (b"1", b"1", None)
+    commands = sent(watch, monkeypatch)
+
+    written(other, first, b"2")
+    assert (watch.get(first), watch.get(second)) == (b"2", b"1")
+    written(other, f"{key}:unset", b"now")
+    assert watch.get(f"{key}:unset") == b"now"
+    assert commands == [("GET", first), ("GET", f"{key}:unset")]
+
+
+def test_at_most_limit_keys_are_kept(key, other):
+    watch = backends.WatchedKeys(TEST_REDIS_URL, limit=2)
+    for name in "abc":
+        watch.get(f"{key}:{name}")
+    assert list(watch.values) == [f"{key}:b", f"{key}:c"]
