@@ -22,7 +22,9 @@ VOTE_COUNTER_FIELDS = (
     "recent_downvotes",
     "recent_score",
 )
-REVIEW_COUNTER_FIELDS = ("review_count", "rating_sum")
+# Published reviews per star, 1 to 5: the histogram on a framework's page.
+STAR_FIELDS = ("stars_1", "stars_2", "stars_3", "stars_4", "stars_5")
+REVIEW_COUNTER_FIELDS = ("review_count", "rating_sum", *STAR_FIELDS)
 
 
 class FrameworkQuerySet(models.QuerySet):
@@ -294,6 +296,11 @@ class Framework(Bilingual, models.Model):
     score = models.FloatField(_("score"), default=0.0, editable=False)
     review_count = models.PositiveIntegerField(_("reviews"), default=0, editable=False)
     rating_sum = models.PositiveIntegerField(_("sum of stars"), default=0, editable=False)
+    stars_1 = models.PositiveIntegerField(_("reviews with 1 star"), default=0, editable=False)
+    stars_2 = models.PositiveIntegerField(_("reviews with 2 stars"), default=0, editable=False)
+    stars_3 = models.PositiveIntegerField(_("reviews with 3 stars"), default=0, editable=False)
+    stars_4 = models.PositiveIntegerField(_("reviews with 4 stars"), default=0, editable=False)
+    stars_5 = models.PositiveIntegerField(_("reviews with 5 stars"), default=0, editable=False)
     # Time windows: counted votes cast or changed in the last 7 days (net, for `trending`) and in
     # the last 12 months (for `recent`), aged out by `manage.py release_votes`.
     trend = models.IntegerField(_("net votes this week"), default=0, editable=False)

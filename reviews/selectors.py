@@ -10,10 +10,10 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 
 from catalog import ranking
-from catalog.models import Framework, FrameworkQuerySet
+from catalog.models import STAR_FIELDS, Framework, FrameworkQuerySet
 from reviews import rings, services
 from reviews.models import HelpfulVote, Review, ReviewQuerySet, RingScan, Vote
 
@@ -93,34 +93,28 @@ class StarBar:
 
 @dataclass(frozen=True)
 class RatingSummary:
-    count: int  # from the framework's counters, like the ranking
+    count: int  # published reviews, from the framework's counters like the ranking
     average: float | None
     bayesian: float | None
-    bars: list[StarBar]  # 5 stars first, from the rows
-    listed: int  # published reviews, from the rows (the bars' total)
+    bars: list[StarBar]  # 5 stars first
     my_status: str | None  # the user's own review: "published", "hidden" or None
 
 
 def rating_summary(framework: Framework, user) -> RatingSummary:
-    """Averages from the counters; reviews per star and the user's own review in one query."""
-    published = Q(status=Review.Status.PUBLISHED)
-    mine = Q(user_id=user.pk) if user.is_authenticated else Q(pk__in=[])
-    rows = Review.objects.filter(framework=framework).aggregate(
-        **{f"stars_{n}": Count("pk", filter=published & Q(rating=n)) for n in range(1, 6)},
-        mine=Count("pk", filter=mine),
-        mine_published=Count("pk", filter=mine & published),
-    )
-    listed = sum(rows[f"stars_{n}"] for n in range(1, 6))
+    """Averages and reviews per star from the counters; the user's own review in one query (none
+    for a visitor who is not logged in)."""
+    count, stars = framework.review_count, framework.rating_sum
+    per_star = [getattr(framework, field) for field in STAR_FIELDS]
     bars = [
-        StarBar(n, rows[f"stars_{n}"], f"{100 * rows[f'stars_{n}'] / (listed or 1):.1f}")
+        StarBar(n, per_star[n - 1], f"{100 * per_star[n - 1] / (count or 1):.1f}")
         for n in range(5, 0, -1)
     ]
     my_status = None
-    if rows["mine"]:
-        my_status = Review.Status.PUBLISHED if rows["mine_published"] else Review.Status.HIDDEN
-    count, stars = framework.review_count, framework.rating_sum
+    if user.is_authenticated:
+        mine = Review.objects.filter(framework=framework, user_id=user.pk)
+        my_status = mine.values_list("status", flat=True).first()
     return RatingSummary(
-        count, ranking.raw_average(stars, count), framework.bayesian_rating, bars, listed, my_status
+        count, ranking.raw_average(stars, count), framework.bayesian_rating, bars, my_status
     )
 
 
@@ -134,7 +128,8 @@ class FrameworkReviews:
 
 def framework_reviews(framework: Framework, user, *, sort: str | None, page: str | None):
     """The reviews section of a framework's page (framework annotated by with_bayes_rating()):
-    rating summary, one sorted page of published reviews, the user's helpful marks. Three queries.
+    rating summary, one sorted page of published reviews, the user's helpful marks. One query for
+    a visitor who is not logged in, three for one who is.
     """
     if sort not in ReviewQuerySet.SORTS:
         sort = ReviewQuerySet.DEFAULT_SORT
@@ -146,7 +141,7 @@ def framework_reviews(framework: Framework, user, *, sort: str | None, page: str
         .sorted(sort)
     )
     paginator = Paginator(reviews, settings.REVIEWS_PAGE_SIZE)
-    paginator.count = summary.listed  # already counted with the histogram: no COUNT query
+    paginator.count = summary.count  # the counters count them: no COUNT query
     shown = paginator.get_page(page)
     shown.object_list = list(shown.object_list)
     return FrameworkReviews(summary, shown, user_helpful_marks(user, shown.object_list), sort)

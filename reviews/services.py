@@ -30,7 +30,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from catalog import aspects, ranking
-from catalog.models import VOTE_COUNTER_FIELDS, Framework
+from catalog.models import STAR_FIELDS, VOTE_COUNTER_FIELDS, Framework
 from config import pagecache
 from reviews import rings
 from reviews.markup import render_markdown
@@ -365,13 +365,14 @@ def windows_age(now=None) -> int:
 
 
 def review_contribution(review: Review | None) -> dict[str, int]:
-    """What a review adds to its framework's counters: stars and each aspect it rated.
+    """What a review adds to its framework's counters: stars (their sum and one review at its
+    number of stars) and each aspect it rated.
 
     Nothing for a hidden review (or none at all).
     """
     if review is None or not review.is_published:
         return {}
-    counts = {"review_count": 1, "rating_sum": review.rating}
+    counts = {"review_count": 1, "rating_sum": review.rating, STAR_FIELDS[review.rating - 1]: 1}
     for key in aspects.ASPECT_KEYS:
         value = getattr(review, key)
         if value is not None:
@@ -385,10 +386,10 @@ def move_review_counters(
 ) -> None:
     """Take one review's contribution off its framework's counters and put another's on, with F().
 
-    The one place that moves review counters (stars and aspects): creating, editing, deleting,
-    hiding and restoring a review, and deleting an account, all call it inside their transaction
-    after locking the framework row. `removed` is the review as it was counted, `added` as it is
-    now; a hidden review counts nothing.
+    The one place that moves review counters (stars, reviews per star and aspects): creating,
+    editing, deleting, hiding and restoring a review, and deleting an account, all call it inside
+    their transaction after locking the framework row. `removed` is the review as it was counted,
+    `added` as it is now; a hidden review counts nothing.
     """
     before, after = review_contribution(removed), review_contribution(added)
     moves = {
