@@ -131,7 +131,10 @@ def alternatives_to(framework: Framework, limit: int = ALTERNATIVES) -> list[Alt
     """The published frameworks sharing most tags with this one, with those tags (by name, as
     `tag_list` comes). Two queries."""
     own = {tag.pk for tag in framework.tags.all()}
-    candidates = Framework.objects.published().alternatives_to(framework)[:limit]
+    # Only what the list shows: grouping hundreds of candidates with every text column they hold
+    # cost more than finding them.
+    candidates = Framework.objects.published().alternatives_to(framework)
+    candidates = candidates.only("name", "slug", "status")[:limit]
     return [
         Alternative(other, [tag for tag in other.tag_list if tag.pk in own]) for other in candidates
     ]
