@@ -13,6 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Subquery
 
 from catalog import ranking
+from catalog.aspects import ASPECT_KEYS
 from catalog.models import STAR_FIELDS, Framework, FrameworkQuerySet
 from reviews import rings, services
 from reviews.models import HelpfulVote, Review, ReviewQuerySet, RingScan, Vote
@@ -126,24 +127,42 @@ class FrameworkReviews:
     sort: str
 
 
+# What a review on a framework's page shows (its text, not its Markdown source), with its
+# author's name and the name and link of the framework it switched from.
+LISTED_FIELDS = (
+    "rating",
+    "title",
+    "body_html",
+    "pros",
+    "cons",
+    "version_used",
+    *ASPECT_KEYS,
+    "helpful_count",
+    "created_at",
+    "user",
+    "user__username",
+    "switched_from",
+    "switched_from__name",
+    "switched_from__slug",
+)
+
+
 def framework_reviews(framework: Framework, user, *, sort: str | None, page: str | None):
-    """The reviews section of a framework's page (framework annotated by with_bayes_rating()):
-    rating summary, one sorted page of published reviews, the user's helpful marks. One query for
-    a visitor who is not logged in, three for one who is.
+    """The reviews section of a published framework's page (framework annotated by
+    with_bayes_rating()): rating summary, one sorted page of published reviews, the user's
+    helpful marks. One query for a visitor who is not logged in, three for one who is.
     """
     if sort not in ReviewQuerySet.SORTS:
         sort = ReviewQuerySet.DEFAULT_SORT
     summary = rating_summary(framework, user)
-    reviews = (
-        Review.objects.published()
-        .filter(framework=framework)
-        .select_related("user", "switched_from")
-        .sorted(sort)
-    )
-    paginator = Paginator(reviews, settings.REVIEWS_PAGE_SIZE)
+    published = Review.objects.filter(framework=framework, status=Review.Status.PUBLISHED)
+    paginator = Paginator(published.sorted(sort).values("pk"), settings.REVIEWS_PAGE_SIZE)
     paginator.count = summary.count  # the counters count them: no COUNT query
     shown = paginator.get_page(page)
-    shown.object_list = list(shown.object_list)
+    # The page's reviews are found in the sort's index alone, and only they are read whole: a
+    # deep page no longer reads every review before it, with its author.
+    rows = published.filter(pk__in=shown.object_list).select_related("user", "switched_from")
+    shown.object_list = list(rows.only(*LISTED_FIELDS).sorted(sort))
     return FrameworkReviews(summary, shown, user_helpful_marks(user, shown.object_list), sort)
 
 
