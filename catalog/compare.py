@@ -145,7 +145,8 @@ def standing_of(framework: Framework) -> tuple[ranking.RankReason, Framework | N
     neighbour, with the frameworks ahead counted over the same rows (`ahead`)."""
     ahead = Framework.objects.published().ahead_of(framework)
     # Only the neighbour's name, link and votes are shown: no tags to prefetch.
-    ahead = ahead.ranked().prefetch_related(None).annotate(ahead=Window(Count("pk")))
+    ahead = ahead.ranked().prefetch_related(None).only("name", "slug", "upvotes", "downvotes")
+    ahead = ahead.annotate(ahead=Window(Count("pk")))
     neighbour = ahead.last()
     reason = ranking.why_rank(
         position=neighbour.ahead + 1 if neighbour else 1,

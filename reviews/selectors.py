@@ -197,7 +197,7 @@ def top_reviews(frameworks) -> dict[int, TopReview]:
 
 def came_from(framework: Framework, *, limit: int):
     """Published frameworks that published reviews of this one say they switched from,
-    most mentioned first (`switch_count`)."""
+    most mentioned first (`switch_count`); their names and slugs only."""
     return (
         Framework.objects.published()
         .filter(
@@ -205,18 +205,20 @@ def came_from(framework: Framework, *, limit: int):
             reviews_switched_away__status=Review.Status.PUBLISHED,
         )
         .annotate(switch_count=Count("reviews_switched_away"))
-        .order_by("-switch_count", *FrameworkQuerySet.TIE_BREAK)[:limit]
+        .order_by("-switch_count", *FrameworkQuerySet.TIE_BREAK)
+        .only("name", "slug")[:limit]
     )
 
 
 def moved_on_to(framework: Framework, *, limit: int):
     """Published frameworks whose published reviews say they switched from this one,
-    most mentioned first (`switch_count`)."""
+    most mentioned first (`switch_count`); their names and slugs only."""
     return (
         Framework.objects.published()
         .filter(reviews__switched_from=framework, reviews__status=Review.Status.PUBLISHED)
         .annotate(switch_count=Count("reviews"))
-        .order_by("-switch_count", *FrameworkQuerySet.TIE_BREAK)[:limit]
+        .order_by("-switch_count", *FrameworkQuerySet.TIE_BREAK)
+        .only("name", "slug")[:limit]
     )
 
 
