@@ -6,13 +6,18 @@ of once per row is most of what makes the page cheap to render.
 """
 
 from functools import lru_cache
+from urllib.parse import quote
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import get_language
 
-# A slug no real one equals, to find where the slug goes in a reversed URL.
+# A slug no real one equals, to find where the slug goes in a reversed URL; the same for an
+# argument that may be a number.
 _SLUG_MARK = "slug-mark-0b7e"
+_ARG_MARK = "4815162342"
+URL_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what reverse() leaves unquoted in an argument
 
 
 def reverse_slug(viewname: str, slug: str) -> str:
@@ -33,6 +38,24 @@ def around_slug(viewname: str) -> tuple[str, str]:
 def _around_slug(viewname: str, _urlconf: str, _script_prefix: str) -> tuple[str, str]:
     head, _mark, tail = reverse(viewname, kwargs={"slug": _SLUG_MARK}).partition(_SLUG_MARK)
     return head, tail
+
+
+def around_arg(viewname: str) -> tuple[str, str]:
+    """What comes before and after the one positional argument (a review's id, a user name) in
+    the URL of `viewname`, reversed once per URLconf and script prefix. The argument goes in as
+    reverse() would put it: see `url_part`."""
+    return _around_arg(viewname, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@lru_cache(maxsize=64)
+def _around_arg(viewname: str, _urlconf: str, _script_prefix: str) -> tuple[str, str]:
+    head, _mark, tail = reverse(viewname, args=[_ARG_MARK]).partition(_ARG_MARK)
+    return head, tail
+
+
+def url_part(value) -> str:
+    """A value quoted as reverse() quotes it in a URL (a number or a slug is left as it is)."""
+    return quote(str(value), safe=URL_SAFE)
 
 
 def reverse_once(viewname: str, *args) -> str:

@@ -1,25 +1,25 @@
 """The vote widget: one framework's vote buttons with their counts, its approval in plain words
-and the visitor's own vote.
+and the visitor's own vote; and the helpful button under each review.
 
-Put together in Python rather than a template, like the ranking's rows (catalog.rows) it sits
-in: a ranking shows twenty, and what they all say alike (URLs, translated words, the CSRF field)
-is looked up once per page. Logged-in visitors get a form that POSTs to the vote view (with htmx,
-`hx-post`; the view renders the widget again, out of band, so every copy of this framework's
-widget on the page updates; without JavaScript it redirects back to `back`). Anonymous visitors
-get links instead: log in, then confirm the same vote.
+Put together in Python rather than a template, like the ranking's rows (catalog.rows) they sit
+in: a ranking shows twenty widgets, a page of reviews ten buttons, and what they all say alike
+(URLs, translated words, the CSRF field) is looked up once per page. Logged-in visitors get a form
+that POSTs to the vote view (with htmx, `hx-post`; the view renders the widget again, out of band,
+so every copy of this framework's widget on the page updates; without JavaScript it redirects
+back to `back`). Anonymous visitors get links instead: log in, then confirm the same vote.
 """
 
 from html import escape  # Django's escape() is this, behind layers that cost more than it
 from typing import NamedTuple
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import quote, quote_plus, urlencode
 
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from catalog.rows import Approvals
-from config.rendering import around_slug, reverse_slug
+from config.rendering import around_arg, around_slug, reverse_slug
 from reviews.models import Vote
 
 # (value, its name in forms and links, its arrow, the framework's counter shown beside it)
@@ -65,6 +65,22 @@ class LoginToVote:
         return {value: f"{head}{slug}{tail}" for value, (head, tail) in self._halves.items()}
 
 
+def csrf_field(csrf_token) -> str:
+    """The CSRF field as {% csrf_token %} renders it; nothing without a token (anonymous visitors
+    have no cookie, and the token is never asked for them)."""
+    if csrf_token in (None, "", "NOTPROVIDED"):
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(csrf_token))}">'
+
+
+def rate_limited(retry_minutes) -> str:
+    """The message that a widget's action was refused for being repeated too often."""
+    if not retry_minutes:
+        return ""
+    message = render_to_string("includes/rate_limited.html", {"retry_minutes": retry_minutes})
+    return f'<p class="message message-error limit-message" role="alert">{message}</p>'
+
+
 class VoteWidgets:
     """The vote widgets of one page, for one visitor, whose forms send them back to `back`."""
 
@@ -75,11 +91,7 @@ class VoteWidgets:
         self.approvals = Approvals()
         if self.logged_in:
             self.hidden = f'<input type="hidden" name="next" value="{escape(back)}">'
-            # As {% csrf_token %} renders it; never asked for anonymous visitors (no cookie).
-            token = "" if csrf_token in (None, "", "NOTPROVIDED") else escape(str(csrf_token))
-            self.csrf = (
-                f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">' if token else ""
-            )
+            self.csrf = csrf_field(csrf_token)
             self.labels = {
                 "up": gettext("Vote %(name)s up; up-votes:"),
                 "down": gettext("Vote %(name)s down; down-votes:"),
@@ -118,7 +130,7 @@ class VoteWidgets:
         return mark_safe(f"""{widget}
   {controls}
   {self.approvals.details(framework.upvotes, framework.downvotes)}
-  {self._limit(retry_minutes)}
+  {rate_limited(retry_minutes)}
   {self._own(framework, votes, my_vote)}
 </div>""")
 
@@ -147,12 +159,6 @@ class VoteWidgets:
       <span class="vote-count" data-role="{count}">{getattr(framework, count)}</span>
     </a>"""
 
-    def _limit(self, retry_minutes) -> str:
-        if not retry_minutes:
-            return ""
-        message = render_to_string("includes/rate_limited.html", {"retry_minutes": retry_minutes})
-        return f'<p class="message message-error limit-message" role="alert">{message}</p>'
-
     def _own(self, framework, votes, my_vote) -> str:
         """The visitor's own vote, and why it is not counted yet when it is held."""
         if not my_vote:
@@ -161,3 +167,61 @@ class VoteWidgets:
         if framework.pk in votes.held:
             own += render_to_string("reviews/_vote_held.html", {"my_votes": votes}, self.request)
         return own
+
+
+class HelpfulButtons:
+    """The helpful buttons of one page of reviews, for one visitor, whose forms (and log-in links)
+    send them back to `back`, at the review. A visitor's own review shows its count only; anonymous
+    visitors get a link to log in; others a form that POSTs the toggle (with htmx, the view sends
+    the button back in place)."""
+
+    def __init__(self, request, *, back: str, csrf_token=None):
+        self.user_pk = request.user.pk
+        self.logged_in = request.user.is_authenticated
+        self.helpful = escape(gettext("Helpful"))
+        if self.logged_in:
+            self.toggle = around_arg("reviews:helpful-toggle")
+            self.csrf = csrf_field(csrf_token)
+            self.hidden = f'<input type="hidden" name="next" value="{escape(back)}">'
+            self.marked = escape(gettext("Helpful (you)"))
+            self.titles = {
+                True: escape(gettext("Take back your helpful mark")),
+                False: escape(gettext("Mark this review helpful")),
+            }
+        else:
+            self.login = f"{reverse('login')}?next={escape(quote(back, safe='/'))}%23review-"
+            self.log_in = escape(gettext("log in to mark it"))
+
+    def render(self, review, marks, *, retry_minutes=None) -> SafeString:
+        """The button for `review`, pressed when its id is in `marks` (the visitor's marks)."""
+        count = review.helpful_count
+        if review.user_id == self.user_pk:
+            static = ngettext(
+                '<span data-role="helpful-count">%(counter)s</span> person found this helpful',
+                '<span data-role="helpful-count">%(counter)s</span> people found this helpful',
+                count,
+            ) % {"counter": count}
+            inner = f'<span class="helpful-static">{static}</span>'
+        elif not self.logged_in:
+            inner = f"""<a class="helpful-button" rel="nofollow" href="{self.login}{review.pk}">\
+{self.helpful}<span class="visually-hidden"> ({self.log_in})</span>
+      <span class="helpful-count" data-role="helpful-count">{count}</span></a>"""
+        else:
+            url = f"{self.toggle[0]}{review.pk}{self.toggle[1]}"
+            marked = review.pk in marks
+            label = self.marked if marked else self.helpful
+            inner = f"""<form method="post" action="{url}"
+          hx-post="{url}" hx-target="#helpful-{review.pk}" hx-swap="outerHTML">
+      {self.csrf}
+      {self.hidden}
+      <button type="submit" class="helpful-button{" is-active" if marked else ""}"
+              aria-pressed="{"true" if marked else "false"}"
+              title="{self.titles[marked]}">
+        {label}
+        <span class="helpful-count" data-role="helpful-count">{count}</span>
+      </button>
+    </form>
+    {rate_limited(retry_minutes)}"""
+        return mark_safe(f"""<div class="helpful" id="helpful-{review.pk}">
+  {inner}
+</div>""")

@@ -1,9 +1,9 @@
 from django import template
 
 from config.rendering import once_per_render
-from reviews import selectors
+from reviews import rows, selectors
 from reviews.forms import REVIEW_SORT_CHOICES
-from reviews.widgets import Shown, VoteWidgets
+from reviews.widgets import HelpfulButtons, Shown, VoteWidgets
 
 register = template.Library()
 
@@ -55,11 +55,24 @@ def for_visitor(context, fragment):
     return fragment.for_visitor(context.get("csrf_token"), own)
 
 
-@register.filter
-def stars(rating):
-    """4 -> ★★★★☆"""
-    filled = max(0, min(5, int(rating or 0)))
-    return "★" * filled + "☆" * (5 - filled)
+register.filter("stars", rows.stars)
+
+
+@register.simple_tag(takes_context=True)
+def helpful_button(context, review, marks, back, retry_minutes=None):
+    """A review's helpful button (reviews.widgets), pressed when the review is in `marks`; its
+    form sends the visitor back to `back`."""
+    buttons = HelpfulButtons(context["request"], back=back, csrf_token=context.get("csrf_token"))
+    return buttons.render(review, marks, retry_minutes=retry_minutes)
+
+
+@register.simple_tag(takes_context=True)
+def review_articles(context, framework, reviews, marks, back):
+    """A page of a framework's reviews as the visitor sees them (reviews.rows)."""
+    articles = rows.ReviewArticles(
+        context["request"], framework, back=back, csrf_token=context.get("csrf_token")
+    )
+    return articles.render(reviews, marks)
 
 
 @register.inclusion_tag("reviews/_framework_reviews.html", takes_context=True)
