@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from catalog import aspects, ranking
 from catalog.models import REVIEW_COUNTER_FIELDS, STAR_FIELDS, VOTE_COUNTER_FIELDS, Framework
+from config import pagecache
 from reviews import services
 from reviews.models import HelpfulVote, Report, Review, Standing, Vote
 
@@ -341,6 +342,8 @@ def _recount(frameworks) -> list[Drift]:
         drifted = sorted({line.pk for line in _check(counter, *_scoped(counter, frameworks))})
         for start in range(0, len(drifted), REPAIR_BATCH):
             corrected += _repair(counter, drifted[start : start + REPAIR_BATCH])
+    if corrected:  # rewritten behind the services: no page may show the drift again
+        pagecache.bump_on_commit()
     return corrected
 
 

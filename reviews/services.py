@@ -238,6 +238,7 @@ def votes_suspend(*, users, curator, reason: str) -> Suspension:
         reason=reason,
         curator=curator,
     )
+    pagecache.bump_on_commit()  # the public log gains a line, whether or not a counter moved
     return suspension
 
 
@@ -267,6 +268,7 @@ def votes_restore(*, users, curator, reason: str = "") -> int:
         reason=reason,
         curator=curator,
     )
+    pagecache.bump_on_commit()
     return len(suspended)
 
 

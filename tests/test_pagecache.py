@@ -1,10 +1,14 @@
 """The page cache (config/pagecache.py): anonymous pages from the cache, nothing personal in them,
 and every vote, review, moderation or catalog edit visible on the next request."""
 
+import io
+
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 
+from catalog.models import Framework
 from config import pagecache
 from reviews import services
 from reviews.models import Vote
@@ -315,3 +319,39 @@ def test_anonymous_helpful_buttons_lead_to_login(catalog):
     page = anonymous().get("/frameworks/flask/").text
 
     assert f'href="/accounts/login/?next=/frameworks/flask/%23review-{review.pk}"' in page
+
+
+# Changes outside votes and reviews show on the next request too
+
+
+def test_holding_out_accounts_that_have_no_counted_vote_shows_in_the_moderation_log(catalog):
+    """No counter moves when the accounts' votes were already held (or they have none), yet the
+    public log gains a line."""
+    anonymous().get("/moderation/")
+    quiet = UserFactory()
+
+    services.votes_suspend(users=[quiet], curator=CuratorFactory(), reason="Ring of quiet ones")
+
+    assert "Ring of quiet ones" in anonymous().get("/moderation/").text
+
+
+def test_a_recount_that_repairs_a_counter_shows_on_the_next_request(catalog):
+    services.vote_cast(user=UserFactory(), framework=catalog, value=Vote.UP)
+    Framework.objects.filter(pk=catalog.pk).update(upvotes=41)  # drift, behind the services
+    assert 'data-role="upvotes">41<' in anonymous().get("/frameworks/flask/").text
+
+    call_command("recount", stdout=io.StringIO())
+
+    assert 'data-role="upvotes">1<' in anonymous().get("/frameworks/flask/").text
+
+
+def test_renaming_an_account_shows_on_the_next_request(catalog):
+    writer = UserFactory(username="old-name")
+    CountedReviewFactory(user=writer, framework=catalog, rating=4, title="Named", body="Body.")
+    assert "old-name" in anonymous().get("/frameworks/flask/").text
+
+    writer.username = "new-name"
+    writer.save()
+
+    page = anonymous().get("/frameworks/flask/").text
+    assert "new-name" in page and "old-name" not in page
