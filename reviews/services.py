@@ -13,7 +13,8 @@ account it settles the account's votes with the rule; `votes_release_due` (run p
 `manage.py release_votes`) catches up with the passing of time.
 
 Every write that changes what a public page shows bumps the page version once it commits
-(config/pagecache.py), so no server answers from a page cached before it.
+(config/pagecache.py), so no server answers from a page cached before it; every write but a
+vote's bumps the content version too, so nothing derived from the rows it changed is used again.
 """
 
 import copy
@@ -74,7 +75,7 @@ def _save_votes(framework: Framework) -> None:
     )
     counters = {field: getattr(framework, field) for field in VOTE_COUNTER_FIELDS}
     Framework.objects.filter(pk=framework.pk).update(**counters)
-    pagecache.bump_on_commit()
+    pagecache.bump_on_commit(votes_only=True)
 
 
 def _add_vote(framework: Framework, *, value: int, in_week: bool, in_year: bool, sign: int):
