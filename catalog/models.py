@@ -385,7 +385,8 @@ class Framework(Bilingual, models.Model):
 
     @property
     def bayesian_rating(self) -> float | None:
-        """The Bayesian average (annotated by `with_bayes_rating()`), or None without reviews.
+        """The Bayesian average (annotated by `with_bayes_rating()`, or set from the site-wide
+        mean with catalog.ranking.bayesian_average), or None without reviews.
 
         The one rule for a framework without reviews, wherever a rating is shown (pages, API).
         """

@@ -7,12 +7,13 @@ from django.views.generic import TemplateView
 
 from catalog import guide
 from catalog import ranking as formulas
-from catalog.compare import alternatives_to, comparison_of, standing_of
+from catalog.compare import alternatives_among, candidates_for, comparison_of, standing_of
 from catalog.extensions import COMPARE_SECTIONS, DETAIL_SECTIONS, extra_context
 from catalog.filters import FrameworkFilterSet
 from catalog.forms import GuideForm
 from catalog.models import Framework, Tag, tags_in_use
 from config import fragments
+from config.derived import kept
 from config.fragments import Fragment
 from config.pagecache import cache_anonymous
 
@@ -47,10 +48,17 @@ def _ranking(request) -> Fragment:
 
 @cache_anonymous
 def detail(request, slug):
-    published = Framework.objects.published()
-    framework = get_object_or_404(
-        published.select_related("replaced_by").prefetch_related("tags").with_bayes_rating(),
-        slug=slug,
+    framework = get_object_or_404(Framework.objects.published(), slug=slug)
+    lasting = kept(
+        {
+            f"framework-page:{framework.pk}": lambda: _lasting(framework),
+            "mean-rating": Framework.objects.published().mean_rating,
+        }
+    )
+    page = lasting[f"framework-page:{framework.pk}"]
+    framework.replaced_by = page["replaced_by"]
+    framework.bayes_rating = formulas.bayesian_average(
+        framework.rating_sum, framework.review_count, lasting["mean-rating"]
     )
     why, neighbour = standing_of(framework)
     return render(
@@ -59,14 +67,26 @@ def detail(request, slug):
         {
             "framework": framework,
             "framework_list": [framework],
+            "tags": page["tags"],
             "position": why.position,
             "neighbour": neighbour,
             "why": why,
-            "alternatives": alternatives_to(framework),
+            "alternatives": alternatives_among(page["candidates"]),
             **extra_context(DETAIL_SECTIONS, request, framework),
             "placings": guide.placings_of(framework.slug),
         },
     )
+
+
+def _lasting(framework) -> dict:
+    """What a framework's page shows that no vote changes (kept by config.derived): its tags,
+    what replaced it, the candidates for its alternatives."""
+    tags = list(framework.tags.all())
+    replaced_by = None
+    if framework.replaced_by_id:
+        replaced = Framework.objects.filter(pk=framework.replaced_by_id)
+        replaced_by = replaced.only("name", "slug", "is_published").first()
+    return {"tags": tags, "replaced_by": replaced_by, "candidates": candidates_for(framework, tags)}
 
 
 @cache_anonymous

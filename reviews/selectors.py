@@ -15,6 +15,7 @@ from django.db.models import Count, OuterRef, Subquery
 from catalog import ranking
 from catalog.aspects import ASPECT_KEYS
 from catalog.models import STAR_FIELDS, Framework, FrameworkQuerySet
+from config.derived import kept
 from reviews import rings, services
 from reviews.models import HelpfulVote, Review, ReviewQuerySet, RingScan, Vote
 
@@ -148,9 +149,9 @@ LISTED_FIELDS = (
 
 
 def framework_reviews(framework: Framework, user, *, sort: str | None, page: str | None):
-    """The reviews section of a published framework's page (framework annotated by
-    with_bayes_rating()): rating summary, one sorted page of published reviews, the user's
-    helpful marks. One query for a visitor who is not logged in, three for one who is.
+    """The reviews section of a published framework's page (its `bayes_rating` set): rating
+    summary, one sorted page of published reviews (kept by config.derived), the user's helpful
+    marks. At most one query for a visitor who is not logged in, three for one who is.
     """
     if sort not in ReviewQuerySet.SORTS:
         sort = ReviewQuerySet.DEFAULT_SORT
@@ -159,10 +160,15 @@ def framework_reviews(framework: Framework, user, *, sort: str | None, page: str
     paginator = Paginator(published.sorted(sort).values("pk"), settings.REVIEWS_PAGE_SIZE)
     paginator.count = summary.count  # the counters count them: no COUNT query
     shown = paginator.get_page(page)
-    # The page's reviews are found in the sort's index alone, and only they are read whole: a
-    # deep page no longer reads every review before it, with its author.
-    rows = published.filter(pk__in=shown.object_list).select_related("user", "switched_from")
-    shown.object_list = list(rows.only(*LISTED_FIELDS).sorted(sort))
+
+    def listed():
+        # The page's reviews are found in the sort's index alone, and only they are read whole:
+        # a deep page no longer reads every review before it, with its author.
+        rows = published.filter(pk__in=shown.object_list).select_related("user", "switched_from")
+        return list(rows.only(*LISTED_FIELDS).sorted(sort))
+
+    key = f"reviews:{framework.pk}:{sort}:{shown.number}"
+    shown.object_list = kept({key: listed})[key]
     return FrameworkReviews(summary, shown, user_helpful_marks(user, shown.object_list), sort)
 
 

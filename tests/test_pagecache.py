@@ -355,3 +355,58 @@ def test_renaming_an_account_shows_on_the_next_request(catalog):
 
     page = anonymous().get("/frameworks/flask/").text
     assert "new-name" in page and "old-name" not in page
+
+
+# A framework's page keeps what no vote changes (config.derived): every other change still shows
+
+
+def test_a_vote_reorders_the_alternatives_on_the_next_request(catalog):
+    FrameworkFactory(name="Cherry", slug="cherry", tags=["micro"], seed_rank=None)
+    page = anonymous().get("/frameworks/flask/").text
+    assert page.index('data-slug="bottle"') < page.index('data-slug="cherry"')
+
+    services.vote_cast(
+        user=UserFactory(), framework=Framework.objects.get(slug="cherry"), value=Vote.UP
+    )
+
+    page = anonymous().get("/frameworks/flask/").text
+    assert page.index('data-slug="cherry"') < page.index('data-slug="bottle"')
+
+
+def test_a_helpful_mark_shows_on_the_next_request(catalog):
+    review = CountedReviewFactory(
+        user=UserFactory(), framework=catalog, rating=4, title="Useful", body="Body."
+    )
+    assert 'data-role="helpful-count">0<' in anonymous().get("/frameworks/flask/").text
+
+    services.helpful_toggle(user=UserFactory(), review=review)
+
+    assert 'data-role="helpful-count">1<' in anonymous().get("/frameworks/flask/").text
+
+
+def test_a_switch_and_a_new_review_elsewhere_show_on_the_next_request(catalog):
+    bottle = Framework.objects.get(slug="bottle")
+    CountedReviewFactory(user=UserFactory(), framework=catalog, rating=5, title="A", body="B.")
+    page = anonymous().get("/frameworks/flask/").text
+    assert "People came to Flask from" not in page
+    assert "Sorted by rating as 5.0" in page
+
+    # A review of Flask that came from Bottle; then Bottle's own review moves the site's mean.
+    CountedReviewFactory(
+        user=UserFactory(), framework=catalog, rating=5, title="C", body="D.", switched_from=bottle
+    )
+    CountedReviewFactory(user=UserFactory(), framework=bottle, rating=1, title="E", body="F.")
+
+    page = anonymous().get("/frameworks/flask/").text
+    assert "People came to Flask from" in page
+    assert "Sorted by rating as 5.0" not in page
+
+
+def test_renaming_the_framework_that_replaced_one_shows_on_the_next_request(catalog):
+    old = FrameworkFactory(name="Old", slug="old", replaced_by=catalog)
+    assert ">Flask</a>" in anonymous().get("/frameworks/old/").text
+
+    catalog.name = "Flask Renamed"
+    catalog.save()
+
+    assert ">Flask Renamed</a>" in anonymous().get(old.get_absolute_url()).text
