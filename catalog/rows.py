@@ -16,7 +16,7 @@ from html import escape  # Django's escape() is this, behind layers that cost mo
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 
 from catalog import ranking
 from catalog.models import Framework, FrameworkQuerySet
@@ -217,3 +217,89 @@ class Rows:
 </li>
 """
         return Row(framework, mark_safe(head), mark_safe(tail))
+
+
+# A framework's page: the lines of its lists, like the ranking's rows.
+
+
+def aspect_items(scores) -> SafeString:
+    """A framework's aspects (catalog.aspects): a bar and the average once enough reviews rated
+    one, else how many did."""
+    items = []
+    for score in scores:
+        if score.shown:
+            figure = ngettext(
+                "%(average)s / 5 from %(counter)s review",
+                "%(average)s / 5 from %(counter)s reviews",
+                score.count,
+            ) % {"average": floatformat(score.average, 1), "counter": score.count}
+            shown = f"""<svg class="aspect-bar" viewBox="0 0 100 10" preserveAspectRatio="none" \
+aria-hidden="true" focusable="false">
+            <rect class="histogram-track" x="0" y="0" width="100" height="10"></rect>
+            <rect class="histogram-fill" x="0" y="0" width="{score.percent}" height="10"></rect>
+          </svg>
+          <span class="aspect-figure" data-role="aspect-average">{figure}</span>"""
+        else:
+            figure = ngettext(
+                "%(counter)s rating so far; shown from %(minimum)s",
+                "%(counter)s ratings so far; shown from %(minimum)s",
+                score.count,
+            ) % {"counter": score.count, "minimum": score.minimum}
+            shown = f'<span class="aspect-figure muted" data-role="aspect-too-few">{figure}</span>'
+        items.append(f"""
+      <li class="aspect-row" data-aspect="{score.key}">
+        <span class="aspect-label">{escape(str(score.aspect.label))}</span>
+        {shown}
+      </li>""")
+    return mark_safe("".join(items))
+
+
+def alternative_items(framework: Framework, alternatives) -> SafeString:
+    """The lines of a framework's alternatives (catalog.compare): each linked, with the tags it
+    shares and a link to compare the two."""
+    language = get_language()
+    detail = around_slug("catalog:detail")
+    compare = f"{reverse('catalog:compare')}?f={escape(framework.slug)}&amp;f="
+    in_common = escape(gettext("In common:"))
+    separator = escape(pgettext("list separator", ", "))
+    compare_with = escape(gettext("Compare with"))
+    items = []
+    for alternative in alternatives:
+        other = alternative.framework
+        slug, name = escape(other.slug), escape(other.name)
+        badge = ""
+        if other.status != Framework.Status.ACTIVE:
+            badge = (
+                f'<span class="badge badge-{escape(other.status)}">'
+                f"{escape(other.get_status_display())}</span>"
+            )
+        shared = separator.join(
+            f'<span class="tag-name">{escape(tag.text_for("name", language))}</span>'
+            for tag in alternative.shared_tags
+        )
+        items.append(f"""
+        <li class="alternative" data-slug="{slug}">
+          {monogram(other.name, other.slug)}
+          <div>
+            <a class="alternative-name" href="{detail[0]}{slug}{detail[1]}">{name}</a>
+            {badge}
+            <p class="shared-tags muted">{in_common} {shared}</p>
+          </div>
+          <a class="button button-secondary button-small compare-with" href="{compare}{slug}">\
+{compare_with}<span class="visually-hidden"> {name}</span></a>
+        </li>""")
+    return mark_safe("".join(items))
+
+
+def switch_items(others) -> SafeString:
+    """Frameworks people switched from or to, each linked, with how many reviews say so
+    (`switch_count`)."""
+    detail = around_slug("catalog:detail")
+    items = []
+    for other in others:
+        reviews = ngettext("%(counter)s review", "%(counter)s reviews", other.switch_count) % {
+            "counter": other.switch_count
+        }
+        link = f'<a href="{detail[0]}{escape(other.slug)}{detail[1]}">{escape(other.name)}</a>'
+        items.append(f'\n      <li>{link}\n        <span class="muted">{reviews}</span></li>')
+    return mark_safe("".join(items))

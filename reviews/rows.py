@@ -12,10 +12,11 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils import dateformat, formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from catalog.aspects import ASPECTS
 from config.rendering import around_arg, reverse_slug, url_part
+from reviews.forms import REVIEW_SORT_CHOICES
 from reviews.widgets import HelpfulButtons
 
 
@@ -129,3 +130,39 @@ class ReviewArticles:
             )
         report = f"{self.report[0]}{review.pk}{self.report[1]}"
         return f'<a class="report-link" href="{report}" rel="nofollow">{self.words["report"]}</a>'
+
+
+def histogram(bars) -> SafeString:
+    """The rows of a framework's star histogram (selectors.RatingSummary.bars)."""
+    rows = []
+    for bar in bars:
+        label = ngettext("%(counter)s star", "%(counter)s stars", bar.stars) % {
+            "counter": bar.stars
+        }
+        rows.append(f"""
+          <li class="histogram-row" data-stars="{bar.stars}">
+            <span class="histogram-label">{label}</span>
+            <svg class="histogram-bar" viewBox="0 0 100 10" preserveAspectRatio="none" \
+aria-hidden="true" focusable="false">
+              <rect class="histogram-track" x="0" y="0" width="100" height="10"></rect>
+              <rect class="histogram-fill" x="0" y="0" width="{bar.percent}" height="10"></rect>
+            </svg>
+            <span class="histogram-count" data-role="histogram-count">{bar.count}</span>
+          </li>""")
+    return mark_safe("".join(rows))
+
+
+def sort_links(query, sort: str) -> SafeString:
+    """Links to the framework's reviews in each order, the current one marked; each keeps the
+    page's other query parameters (`query`, request.GET) and goes back to the first page."""
+    params = query.copy()
+    params.pop("rpage", None)
+    links = []
+    for key, label in REVIEW_SORT_CHOICES:
+        params["rsort"] = key
+        current = ' aria-current="true"' if key == sort else ""
+        links.append(
+            f'\n        <a href="?{escape(params.urlencode())}#reviews"{current}>'
+            f"{escape(str(label))}</a>"
+        )
+    return mark_safe("".join(links))

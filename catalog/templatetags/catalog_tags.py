@@ -78,3 +78,21 @@ def reads_chinese():
 def rating_line(average, count, link=""):
     """The plain average of the stars with their count, or that there are none (catalog.rows)."""
     return rows.rating_line(average, count, link)
+
+
+@register.simple_tag
+def aspect_items(scores):
+    """The lines of a framework's aspect ratings (catalog.rows)."""
+    return rows.aspect_items(scores)
+
+
+@register.simple_tag
+def alternative_items(framework, alternatives):
+    """The lines of a framework's alternatives (catalog.rows)."""
+    return rows.alternative_items(framework, alternatives)
+
+
+@register.simple_tag
+def switch_items(others):
+    """The lines of a list of frameworks people switched from or to (catalog.rows)."""
+    return rows.switch_items(others)

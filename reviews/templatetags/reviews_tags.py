@@ -2,7 +2,6 @@ from django import template
 
 from config.rendering import once_per_render
 from reviews import rows, selectors
-from reviews.forms import REVIEW_SORT_CHOICES
 from reviews.widgets import HelpfulButtons, Shown, VoteWidgets
 
 register = template.Library()
@@ -56,6 +55,7 @@ def for_visitor(context, fragment):
 
 
 register.filter("stars", rows.stars)
+register.simple_tag(rows.histogram, name="histogram")
 
 
 @register.simple_tag(takes_context=True)
@@ -75,6 +75,12 @@ def review_articles(context, framework, reviews, marks, back):
     return articles.render(reviews, marks)
 
 
+@register.simple_tag(takes_context=True)
+def review_sort_links(context, sort):
+    """Links to the reviews in each order, the current one marked (reviews.rows)."""
+    return rows.sort_links(context["request"].GET, sort)
+
+
 @register.inclusion_tag("reviews/_framework_reviews.html", takes_context=True)
 def framework_reviews(context, framework, reviews):
     """The reviews section of a framework's page, from selectors.framework_reviews."""
@@ -85,7 +91,6 @@ def framework_reviews(context, framework, reviews):
         "page": reviews.page,
         "marks": reviews.marks,
         "sort": reviews.sort,
-        "sort_choices": REVIEW_SORT_CHOICES,
         "next": request.get_full_path(),
         "request": request,
         "csrf_token": context.get("csrf_token"),
