@@ -1,11 +1,10 @@
 from django.conf import settings
-from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
-from catalog import guide
+from catalog import guide, pages
 from catalog import ranking as formulas
 from catalog.compare import alternatives_among, candidates_for, comparison_of, standing_of
 from catalog.extensions import COMPARE_SECTIONS, DETAIL_SECTIONS, extra_context
@@ -20,15 +19,6 @@ from config.pagecache import cache_anonymous
 PICKER_SIZE = 20  # frameworks the compare picker offers: the leaders, or those matching `q`
 
 
-def _page(request, queryset):
-    """The requested page of a ranking; a wild page number is a 404, never a 500."""
-    paginator = Paginator(queryset, settings.RANKING_PAGE_SIZE)
-    try:
-        return paginator.page(request.GET.get("page") or 1)
-    except InvalidPage as exc:
-        raise Http404(str(exc)) from exc
-
-
 @cache_anonymous
 def ranking(request):
     fragment = fragments.shared(request, "ranking", lambda: _ranking(request))
@@ -38,10 +28,14 @@ def ranking(request):
 def _ranking(request) -> Fragment:
     """The ranking as every visitor sees it, with the active tag for the page's title."""
     filterset = FrameworkFilterSet(request.GET, queryset=Framework.objects.published())
-    page = _page(request, filterset.qs)
+    frameworks = filterset.qs
+    filters = filterset.form.cleaned_data
+    key = pages.filters_key(filters.get("q"), filters.get("tag"), filters.get("hide"))
+    sort = filters.get("sort")
+    page = pages.ranking_page(frameworks, number=request.GET.get("page"), sort=sort, key=key)
     tag = request.GET.get("tag")
     fragment = Fragment()
-    fragment.context = {"active_tag": Tag.objects.filter(slug=tag).first() if tag else None}
+    fragment.context = {"active_tag": _tag(tag) if tag else None}
     context = {"filter": filterset, "page": page, "frameworks": page.object_list}
     return fragment.render("catalog/_ranking.html", {**context, **fragment.context}, request)
 
@@ -102,13 +96,23 @@ def tag_detail(request, slug):
 
 def _tag_detail(request, slug) -> Fragment:
     """A tag's ranking as every visitor sees it, with the tag for the page's title."""
-    tag = get_object_or_404(Tag, slug=slug)
-    frameworks = Framework.objects.published().tagged(tag.slug).ranked(request.GET.get("sort"))
-    page = _page(request, frameworks)
+    tag = _tag(slug)
+    if tag is None:
+        raise Http404("No such tag.")
+    sort = request.GET.get("sort")
+    frameworks = Framework.objects.published().tagged(tag.slug).ranked(sort)
+    key = pages.filters_key("tag page", tag.slug)
+    page = pages.ranking_page(frameworks, number=request.GET.get("page"), sort=sort, key=key)
     fragment = Fragment()
     fragment.context = {"tag": tag}
     context = {"tag": tag, "page": page, "frameworks": page.object_list}
     return fragment.render("catalog/_tag_detail.html", context, request)
+
+
+def _tag(slug: str) -> Tag | None:
+    """The tag with this slug, kept by config.derived."""
+    key = f"tag:{pages.filters_key(slug)}"
+    return kept({key: lambda: Tag.objects.filter(slug=slug).first()})[key]
 
 
 @method_decorator(cache_anonymous, name="dispatch")

@@ -2,6 +2,7 @@
 and every vote, review, moderation or catalog edit visible on the next request."""
 
 import io
+import re
 
 import pytest
 from django.core.cache import cache
@@ -410,3 +411,42 @@ def test_renaming_the_framework_that_replaced_one_shows_on_the_next_request(cata
     catalog.save()
 
     assert ">Flask Renamed</a>" in anonymous().get(old.get_absolute_url()).text
+
+
+# A ranking keeps how many frameworks match and, under sorts no vote changes, which are on the
+# page (catalog.pages); their votes are read on every render
+
+
+def slugs(html: str) -> list[str]:
+    return re.findall(r'<li class="framework-row" id="framework-([^"]+)"', html)
+
+
+def test_a_vote_shows_on_a_ranking_whose_order_it_does_not_change(catalog):
+    assert 'data-role="upvotes">0<' in anonymous().get("/?sort=name").text
+
+    services.vote_cast(user=UserFactory(), framework=catalog, value=Vote.UP)
+
+    page = anonymous().get("/?sort=name").text
+    assert slugs(page) == ["bottle", "flask"]
+    assert 'data-role="upvotes">1<' in page
+
+
+def test_a_review_reorders_the_best_reviewed_on_the_next_request(catalog):
+    assert slugs(anonymous().get("/?sort=rating").text) == ["bottle", "flask"]
+
+    CountedReviewFactory(user=UserFactory(), framework=catalog, rating=5, title="T", body="B.")
+
+    assert slugs(anonymous().get("/?sort=rating").text) == ["flask", "bottle"]
+
+
+def test_unpublishing_changes_the_count_and_the_pages_on_the_next_request(catalog):
+    for path in ("/?sort=name", "/tags/micro/?sort=newest"):
+        assert "2 frameworks" in anonymous().get(path).text
+
+    catalog.is_published = False
+    catalog.save()
+
+    for path in ("/?sort=name", "/tags/micro/?sort=newest"):
+        page = anonymous().get(path).text
+        assert "1 framework" in page
+        assert slugs(page) == ["bottle"]

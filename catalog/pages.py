@@ -1,0 +1,45 @@
+"""A page of a ranking (the home page and its filters, a tag's page), with what no vote changes
+kept between renders (config.derived).
+
+How many frameworks a filter matches never follows votes, and neither does their order under
+most sorts (best reviewed, most reviewed, newest, name, the article's order): both are kept, so
+after a vote such a page reads only its own frameworks, by id. Under the sorts that follow votes
+the page is read in the order of their indexes, as before.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.paginator import InvalidPage, Page, Paginator
+from django.http import Http404
+
+from catalog.models import Framework, FrameworkQuerySet
+from config.derived import kept
+
+VOTED_SORTS = ("top", "trending", "recent")  # the orders that follow votes
+
+
+def filters_key(*filters) -> str:
+    """A short cache key for what a ranking is filtered by."""
+    return hashlib.blake2b(repr(filters).encode(), digest_size=12).hexdigest()
+
+
+def ranking_page(frameworks, *, number, sort: str | None, key: str) -> Page:
+    """Page `number` of `frameworks` (ranked by `sort`, each with its `tag_list`); `key` names
+    their filters (`filters_key`). A wild page number is a 404, never a 500."""
+    if sort not in FrameworkQuerySet.SORTS:
+        sort = FrameworkQuerySet.DEFAULT_SORT
+    count_key = f"ranking-count:{key}"
+    paginator = Paginator(frameworks, settings.RANKING_PAGE_SIZE)
+    paginator.count = kept({count_key: frameworks.count})[count_key]
+    try:
+        page = paginator.page(number or 1)
+    except InvalidPage as exc:
+        raise Http404(str(exc)) from exc
+    if sort in VOTED_SORTS:
+        return page
+    ids_key = f"ranking-ids:{key}:{sort}:{page.number}"
+    ids = kept({ids_key: lambda: list(page.object_list.values_list("pk", flat=True))})[ids_key]
+    found = Framework.objects.filter(pk__in=ids).with_tag_list().in_bulk()
+    page.object_list = [found[pk] for pk in ids if pk in found]
+    return page
