@@ -65,12 +65,13 @@ def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(value for value in cleaned if value))
 
 
-def comparison_of(asked: list[str]) -> Comparison:
+def comparison_of(asked: list[str], *, mean: float | None = None) -> Comparison:
     """The published frameworks named by these slugs, up to four, in the order asked.
 
     Duplicates collapse; anything that is not a published framework's slug is named in
     `unknown`, never looked up if it could not be a slug at all. Each framework carries its
-    `position` in the ranking. Three queries.
+    `position` in the ranking and its Bayesian rating (against `mean`, the site's mean of the
+    stars, when given). Two queries.
     """
     slugs = _unique(asked)[:MAX_ASKED]
     lookup = [slug for slug in slugs if _SLUG.fullmatch(slug)]
@@ -78,7 +79,7 @@ def comparison_of(asked: list[str]) -> Comparison:
         framework.slug: framework
         for framework in Framework.objects.published()
         .filter(slug__in=lookup)
-        .with_bayes_rating()
+        .with_bayes_rating(mean)
         .with_position()
         .with_tag_list()
     }

@@ -19,6 +19,11 @@ from config.derived import kept
 VOTED_SORTS = ("top", "trending", "recent")  # the orders that follow votes
 
 
+def mean_rating() -> float:
+    """The mean of every published review's stars (the prior of every Bayesian rating), kept."""
+    return kept({"mean-rating": Framework.objects.published().mean_rating})["mean-rating"]
+
+
 def filters_key(*filters) -> str:
     """A short cache key for what a ranking is filtered by."""
     return hashlib.blake2b(repr(filters).encode(), digest_size=12).hexdigest()

@@ -43,16 +43,11 @@ def _ranking(request) -> Fragment:
 @cache_anonymous
 def detail(request, slug):
     framework = get_object_or_404(Framework.objects.published(), slug=slug)
-    lasting = kept(
-        {
-            f"framework-page:{framework.pk}": lambda: _lasting(framework),
-            "mean-rating": Framework.objects.published().mean_rating,
-        }
-    )
-    page = lasting[f"framework-page:{framework.pk}"]
+    key = f"framework-page:{framework.pk}"
+    page = kept({key: lambda: _lasting(framework)})[key]
     framework.replaced_by = page["replaced_by"]
     framework.bayes_rating = formulas.bayesian_average(
-        framework.rating_sum, framework.review_count, lasting["mean-rating"]
+        framework.rating_sum, framework.review_count, pages.mean_rating()
     )
     why, neighbour = standing_of(framework)
     return render(
@@ -162,7 +157,7 @@ def best(request, slug):
 
 @cache_anonymous
 def compare(request):
-    comparison = comparison_of(request.GET.getlist("f"))
+    comparison = comparison_of(request.GET.getlist("f"), mean=pages.mean_rating())
     query = request.GET.get("q", "").strip()[:100]
     choices = Framework.objects.published().picker(query, exclude=comparison.frameworks)
     context = {"comparison": comparison, "choices": choices[:PICKER_SIZE], "query": query}
