@@ -16,7 +16,7 @@ from html import escape  # Django's escape() is this, behind layers that cost mo
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, ngettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext, npgettext, pgettext
 
 from catalog import ranking
 from catalog.models import Framework, FrameworkQuerySet
@@ -302,4 +302,21 @@ def switch_items(others) -> SafeString:
         }
         link = f'<a href="{detail[0]}{escape(other.slug)}{detail[1]}">{escape(other.name)}</a>'
         items.append(f'\n      <li>{link}\n        <span class="muted">{reviews}</span></li>')
+    return mark_safe("".join(items))
+
+
+def tag_cloud(tags) -> SafeString:
+    """Every tag in use (`tags_in_use()`), each linked to its page with how many frameworks
+    carry it, in the visitor's language."""
+    language = get_language()
+    tag_page = around_slug("catalog:tag-detail")
+    items = []
+    for tag in tags:
+        count = tag.framework_count
+        frameworks = npgettext("carrying a tag", "framework", "frameworks", count)
+        items.append(
+            f'\n    <li><a class="tag" href="{tag_page[0]}{escape(tag.slug)}{tag_page[1]}">'
+            f'{escape(tag.text_for("name", language))} <span class="tag-count">{count}'
+            f'<span class="visually-hidden"> {escape(frameworks)}</span></span></a></li>'
+        )
     return mark_safe("".join(items))

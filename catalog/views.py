@@ -80,7 +80,8 @@ def _lasting(framework) -> dict:
 
 @cache_anonymous
 def tag_list(request):
-    return render(request, "catalog/tag_list.html", {"tags": tags_in_use()})
+    tags = kept({"tags-in-use": lambda: list(tags_in_use())})["tags-in-use"]
+    return render(request, "catalog/tag_list.html", {"tags": tags})
 
 
 @cache_anonymous

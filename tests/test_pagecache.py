@@ -108,12 +108,13 @@ def test_a_catalog_edit_shows_on_the_next_request(catalog):
     assert "Flask Renamed" in anonymous().get("/").text
 
 
-def test_a_tag_change_shows_on_the_next_request(catalog):
-    anonymous().get("/frameworks/flask/")
+@pytest.mark.parametrize("path", ["/frameworks/flask/", "/tags/"])
+def test_a_tag_change_shows_on_the_next_request(catalog, path):
+    anonymous().get(path)
 
     catalog.tags.add("wsgi-friendly")
 
-    assert "wsgi-friendly" in anonymous().get("/frameworks/flask/").text
+    assert "wsgi-friendly" in anonymous().get(path).text
 
 
 def test_the_language_is_part_of_the_key(catalog):

@@ -96,3 +96,9 @@ def alternative_items(framework, alternatives):
 def switch_items(others):
     """The lines of a list of frameworks people switched from or to (catalog.rows)."""
     return rows.switch_items(others)
+
+
+@register.simple_tag
+def tag_cloud(tags):
+    """Every tag in use, linked, with how many frameworks carry it (catalog.rows)."""
+    return rows.tag_cloud(tags)
