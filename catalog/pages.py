@@ -19,6 +19,12 @@ from config.derived import kept
 VOTED_SORTS = ("top", "trending", "recent")  # the orders that follow votes
 
 
+def follows_no_votes(sort: str | None) -> bool:
+    """Whether a ranking in this order (a public sort key; any other means the default, which
+    follows votes) shows nothing that follows votes but its vote widgets."""
+    return sort in FrameworkQuerySet.SORTS and sort not in VOTED_SORTS
+
+
 def mean_rating() -> float:
     """The mean of every published review's stars (the prior of every Bayesian rating), kept."""
     return kept({"mean-rating": Framework.objects.published().mean_rating})["mean-rating"]

@@ -21,7 +21,8 @@ PICKER_SIZE = 20  # frameworks the compare picker offers: the leaders, or those 
 
 @cache_anonymous
 def ranking(request):
-    fragment = fragments.shared(request, "ranking", lambda: _ranking(request))
+    lasting = pages.follows_no_votes(request.GET.get("sort"))
+    fragment = fragments.shared(request, "ranking", lambda: _ranking(request), lasting=lasting)
     return render(request, "catalog/ranking.html", {"fragment": fragment, **fragment.context})
 
 
@@ -86,7 +87,8 @@ def tag_list(request):
 
 @cache_anonymous
 def tag_detail(request, slug):
-    fragment = fragments.shared(request, "tag", lambda: _tag_detail(request, slug))
+    lasting = pages.follows_no_votes(request.GET.get("sort"))
+    fragment = fragments.shared(request, "tag", lambda: _tag_detail(request, slug), lasting=lasting)
     return render(request, "catalog/tag_detail.html", {"fragment": fragment, **fragment.context})
 
 

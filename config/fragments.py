@@ -11,6 +11,11 @@ page version and whether the visitor is logged in) and keeps it as a `Fragment`:
 
 Per request, `Fragment.for_visitor()` puts the visitor's own versions in the slots they differ in
 and their token in place of the placeholder. Nothing of any visitor is ever stored.
+
+A fragment whose only parts that follow votes are its slots (a ranking in an order no vote
+changes) is kept longer, under the content version (config.derived), for anonymous visitors too:
+it is marked `lasting`, and every one of its slots is rendered again with the counts as they are
+now before it is shown.
 """
 
 import secrets
@@ -20,6 +25,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from config.derived import kept
 from config.pagecache import VERSION_KEY, current_version, page_key
 
 
@@ -31,6 +37,7 @@ class Fragment:
         self.html = ""
         self.slots: dict = {}  # key -> (start, end, data), after rendering
         self.context: dict = {}
+        self.lasting = False  # kept across votes: its slots show counts from before them
         self._recorded: dict = {}  # key -> (HTML, data), while rendering
 
     def slot(self, key, html: str, data) -> str:
@@ -66,11 +73,19 @@ class Fragment:
         return mark_safe(html)
 
 
-def shared(request, name: str, make) -> Fragment:
+def shared(request, name: str, make, *, lasting: bool = False) -> Fragment:
     """The fragment `name` of this page for logged-in visitors: from the shared cache when it was
     rendered under the current page version, else `make()` (a rendered Fragment), stored.
     Anonymous visits are rendered afresh: the page cache serves those without a session whole.
-    PAGE_CACHE_SECONDS = 0 turns this off with the page cache."""
+    With `lasting` (nothing but its slots follows votes) it is kept under the content version
+    instead, for every visitor (see above). PAGE_CACHE_SECONDS = 0 turns this off with the page
+    cache."""
+    visitor = "logged-in" if request.user.is_authenticated else "anonymous"
+    if lasting and settings.PAGE_CACHE_SECONDS:
+        key = page_key(request, f"fragment:{name}:{visitor}:lasting")
+        fragment = kept({key: make})[key]
+        fragment.lasting = True
+        return fragment
     if not settings.PAGE_CACHE_SECONDS or not request.user.is_authenticated:
         return make()
     key = page_key(request, f"fragment:{name}:logged-in")

@@ -76,6 +76,11 @@ def _hold(votes: UserVotes, user, held: set[int], suspended: bool) -> None:
         votes.counted_from = services.hold_ends(user)
 
 
+def vote_counts(ids) -> list[tuple[int, int, int]]:
+    """(id, up-votes, down-votes) of these frameworks, as counted now."""
+    return list(Framework.objects.filter(pk__in=ids).values_list("pk", "upvotes", "downvotes"))
+
+
 def user_helpful_marks(user, reviews) -> set[int]:
     """Ids of these reviews that the user has marked helpful."""
     if not user.is_authenticated:

@@ -451,3 +451,16 @@ def test_unpublishing_changes_the_count_and_the_pages_on_the_next_request(catalo
         page = anonymous().get(path).text
         assert "1 framework" in page
         assert slugs(page) == ["bottle"]
+
+
+def test_after_a_vote_a_ranking_in_an_order_no_vote_changes_reads_only_the_counts(
+    catalog, django_assert_num_queries
+):
+    anonymous().get("/?sort=name")
+    services.vote_cast(user=UserFactory(), framework=catalog, value=Vote.DOWN)
+
+    with django_assert_num_queries(1):  # the frameworks' vote counters, as they are now
+        page = anonymous().get("/?sort=name").text
+
+    assert slugs(page) == ["bottle", "flask"]
+    assert 'data-role="downvotes">1<' in page

@@ -139,8 +139,9 @@ def test_no_admin_changelist_runs_more_queries_at_a_larger_size(writer):
 
 
 SHARED_PAGES = ["/", "/?sort=rating", "/?page=2", "/tags/async/"]
-# The session, the user, their votes on the page: the ranking itself comes from the cache.
-LOGGED_IN_SHARED_QUERIES = 3
+# The session, the user, their votes on the page: the ranking itself comes from the cache. In an
+# order no vote changes (best reviewed) it is kept across votes, and its counts are read again.
+LOGGED_IN_SHARED_QUERIES = [3, 4, 3, 3]
 
 
 def test_logged_in_rankings_come_from_the_cache_with_only_the_visitors_own_queries(
@@ -163,7 +164,7 @@ def test_logged_in_rankings_come_from_the_cache_with_only_the_visitors_own_queri
     grow(writer, start=2000)
     grow(writer, start=3000)
 
-    assert again() == small == [LOGGED_IN_SHARED_QUERIES] * len(SHARED_PAGES)
+    assert again() == small == LOGGED_IN_SHARED_QUERIES
 
 
 # A vote POST: the same few queries whoever votes and however many votes there are -------------

@@ -40,17 +40,24 @@ def shared_vote_widget(context, framework):
 @register.simple_tag(takes_context=True)
 def for_visitor(context, fragment):
     """A shared fragment as this visitor sees it: with their own votes on its frameworks (one
-    query, when logged in) and their CSRF token."""
+    query, when logged in) and their CSRF token; a lasting one with every widget's counts as
+    they are now (one query)."""
     request = context["request"]
+    if not fragment.slots:
+        return fragment.for_visitor(context.get("csrf_token"), {})
+    shown = {pk: data for pk, (_start, _stop, data) in fragment.slots.items()}
+    if fragment.lasting:
+        for pk, up, down in selectors.vote_counts(list(shown)):
+            shown[pk] = shown[pk]._replace(upvotes=up, downvotes=down)
+    votes = NO_VOTES
+    if request.user.is_authenticated:
+        votes = selectors.user_votes_on(request.user, list(shown))
+    redone = shown if fragment.lasting else votes
     own = {}
-    if request.user.is_authenticated and fragment.slots:
-        votes = selectors.user_votes_on(request.user, list(fragment.slots))
-        if votes:
-            widgets = VoteWidgets(
-                request, back=request.get_full_path(), csrf_token=fragment.placeholder
-            )
-            for pk in votes:
-                own[pk] = widgets.render(fragment.slots[pk][2], votes)
+    if redone:
+        back = request.get_full_path()
+        widgets = VoteWidgets(request, back=back, csrf_token=fragment.placeholder)
+        own = {pk: widgets.render(shown[pk], votes) for pk in redone}
     return fragment.for_visitor(context.get("csrf_token"), own)
 
 
