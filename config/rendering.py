@@ -5,6 +5,8 @@ each asking for the same translated words; reversing and translating those once 
 of once per row is most of what makes the page cheap to render.
 """
 
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -82,4 +84,26 @@ def once_per_render(context, key: str, make):
         return store[key]
     except KeyError:
         value = store[key] = make()
+        return value
+
+
+class Remembered:
+    """Values made once per process and key, the least recently used out past `limit`: for
+    HTML that is the same for every visitor with the same query (the filters of a ranking)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.values: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, make):
+        with self.lock:
+            if key in self.values:
+                self.values.move_to_end(key)
+                return self.values[key]
+        value = make()
+        with self.lock:
+            self.values[key] = value
+            while len(self.values) > self.limit:
+                self.values.popitem(last=False)
         return value

@@ -4,7 +4,7 @@ from django.utils.translation import get_language, gettext
 
 from catalog import rows
 from catalog.models import is_chinese
-from config.rendering import reverse_once
+from config.rendering import Remembered, reverse_once
 
 register = template.Library()
 
@@ -102,3 +102,16 @@ def switch_items(others):
 def tag_cloud(tags):
     """Every tag in use, linked, with how many frameworks carry it (catalog.rows)."""
     return rows.tag_cloud(tags)
+
+
+FILTERS = Remembered(limit=512)
+
+
+@register.simple_tag(takes_context=True)
+def filters_form(context, filterset, active_tag):
+    """The ranking's filters (catalog/_filters.html): rendering a form's widgets costs more than
+    the rest of the page's top, and they are the same for every visitor with the same query, so
+    they are rendered once per process for each language, query and active tag."""
+    key = (get_language(), context["request"].get_full_path(), active_tag and active_tag.slug)
+    template = context.template.engine.get_template("catalog/_filters.html")
+    return FILTERS.get(key, lambda: template.render(context))
