@@ -14,6 +14,7 @@ from functools import lru_cache
 from html import escape  # Django's escape() is this, behind layers that cost more than it
 
 from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext, npgettext, pgettext
@@ -320,3 +321,59 @@ def tag_cloud(tags) -> SafeString:
             f'<span class="visually-hidden"> {escape(frameworks)}</span></span></a></li>'
         )
     return mark_safe("".join(items))
+
+
+# The compare table: its rows of aspects and of tags, like the ranking's rows.
+
+
+def compare_aspect_rows(aspect_rows) -> SafeString:
+    """One row per aspect (Comparison.aspect_rows): each framework's average and how many rated
+    it, the leader marked (catalog/_best.html), or that too few did."""
+    best = render_to_string("catalog/_best.html")
+    rows = []
+    for aspect, scores in aspect_rows:
+        cells = []
+        for score in scores:
+            if score.shown:
+                reviews = ngettext("(%(counter)s review)", "(%(counter)s reviews)", score.count) % {
+                    "counter": score.count
+                }
+                mark = f"\n                {best}" if score.is_best else ""
+                figure = f"""
+                <strong>{floatformat(score.average, 1)}</strong> / 5
+                <span class="muted">{reviews}</span>{mark}
+              """
+            else:
+                too_few = ngettext(
+                    "%(counter)s rating, too few", "%(counter)s ratings, too few", score.count
+                ) % {"counter": score.count}
+                figure = f'<span class="muted">{too_few}</span>'
+            shown = ' class="is-best"' if score.is_best else ""
+            cells.append(f"\n            <td{shown}>{figure}</td>")
+        rows.append(f"""
+          <tr class="compare-aspect" data-aspect="{aspect.key}">
+            <th scope="row">{escape(str(aspect.label))}</th>{"".join(cells)}
+          </tr>""")
+    return mark_safe("".join(rows))
+
+
+def compare_tag_cells(frameworks, shared_ids) -> SafeString:
+    """Each compared framework's tags, linked, those it shares with another marked."""
+    language = get_language()
+    tags_url = reverse("catalog:tag-list")
+    shared_note = f'<span class="visually-hidden"> ({escape(gettext("shared"))})</span>'
+    cells = []
+    for framework in frameworks:
+        if not framework.tag_list:
+            cells.append('\n            <td><span class="muted">—</span></td>')
+            continue
+        links = "".join(
+            f'<li><a class="tag{" is-shared" if tag.pk in shared_ids else ""}" '
+            f'href="{tags_url}{escape(tag.slug)}/">{escape(tag.text_for("name", language))}'
+            f"{shared_note if tag.pk in shared_ids else ''}</a></li>"
+            for tag in framework.tag_list
+        )
+        cells.append(
+            f'\n            <td><ul class="tags">\n              {links}\n            </ul></td>'
+        )
+    return mark_safe("".join(cells))

@@ -245,6 +245,7 @@ def framework_sections(request, framework) -> dict:
 
 def compare_sections(request, comparison) -> dict:
     """What reviews adds to the compare page (catalog.extensions): each framework's most
-    helpful review, in the order compared."""
-    tops = selectors.top_reviews(comparison.frameworks)
+    helpful review, in the order compared (kept by config.derived: no vote changes them)."""
+    key = "top-reviews:" + ",".join(sorted(str(f.pk) for f in comparison.frameworks))
+    tops = kept({key: lambda: selectors.top_reviews(comparison.frameworks)})[key]
     return {"top_reviews": [(f, tops.get(f.pk)) for f in comparison.frameworks]}

@@ -464,3 +464,18 @@ def test_after_a_vote_a_ranking_in_an_order_no_vote_changes_reads_only_the_count
 
     assert slugs(page) == ["bottle", "flask"]
     assert 'data-role="downvotes">1<' in page
+
+
+def test_a_helpful_mark_changes_the_most_helpful_review_compared_on_the_next_request(catalog):
+    first, second = (
+        CountedReviewFactory(user=UserFactory(), framework=catalog, title=title, body="B.")
+        for title in ("First", "Second")
+    )
+    services.helpful_toggle(user=UserFactory(), review=first)
+    assert ">First</a>" in anonymous().get("/compare/?f=flask&f=bottle").text
+
+    for reader in UserFactory.create_batch(2):
+        services.helpful_toggle(user=reader, review=second)
+
+    page = anonymous().get("/compare/?f=flask&f=bottle").text
+    assert ">Second</a>" in page and ">First</a>" not in page

@@ -115,3 +115,15 @@ def filters_form(context, filterset, active_tag):
     key = (get_language(), context["request"].get_full_path(), active_tag and active_tag.slug)
     template = context.template.engine.get_template("catalog/_filters.html")
     return FILTERS.get(key, lambda: template.render(context))
+
+
+@register.simple_tag
+def compare_aspect_rows(aspect_rows):
+    """The compare table's rows of aspects (catalog.rows)."""
+    return rows.compare_aspect_rows(aspect_rows)
+
+
+@register.simple_tag
+def compare_tag_cells(frameworks, shared_ids):
+    """The compare table's cells of tags (catalog.rows)."""
+    return rows.compare_tag_cells(frameworks, shared_ids)
