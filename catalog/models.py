@@ -125,21 +125,6 @@ class FrameworkQuerySet(models.QuerySet):
         `prefetch_related("tags")` has taggit build a queryset per framework to hold them."""
         return self.prefetch_related(Prefetch("tags", to_attr="tag_list"))
 
-    def alternatives_to(self, framework):
-        """Other frameworks sharing tags with this one: most shared first, then the default order.
-
-        Annotates `shared_tag_count`. One query (tags as `tag_list`: one more); the framework's
-        own tags come from its prefetch cache when it has one.
-        """
-        tag_ids = [tag.pk for tag in framework.tags.all()]
-        return (
-            self.exclude(pk=framework.pk)
-            .filter(tags__in=tag_ids)
-            .annotate(shared_tag_count=Count("tags"))
-            .order_by("-shared_tag_count", *self.SORTS["top"], *self.TIE_BREAK)
-            .with_tag_list()
-        )
-
     def with_position(self):
         """Annotate `position`: the place under the default sort among published frameworks."""
         outer = OuterRef
