@@ -10,7 +10,8 @@ shows on the next request on every server, and for no longer than PAGE_CACHE_SEC
 PAGE_CACHE_SECONDS = 0 turns it off with the page cache.
 
 What is kept must not hold anything that follows votes (counts, scores, the order of a ranking),
-nor anything of a visitor.
+nor anything of a visitor. Values are pickled: a release that changes what one holds gives its key
+a new name, so that no server reads the old shape in the minutes both releases run.
 """
 
 from collections.abc import Callable

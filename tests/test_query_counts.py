@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog.models import Framework, FrameworkQuerySet
+from config import pagecache
 from reviews import services
 from reviews.models import Report, Vote
 from tests.factories import CountedReviewFactory, CuratorFactory, UserFactory, bulk_frameworks
@@ -165,6 +166,47 @@ def test_logged_in_rankings_come_from_the_cache_with_only_the_visitors_own_queri
     grow(writer, start=3000)
 
     assert again() == small == LOGGED_IN_SHARED_QUERIES
+
+
+# After a vote: what no vote changes is kept (config.derived), the rest read again ------------
+
+# The rows of a ranking in an order that follows votes and their tags; the counts of one in an
+# order that does not; a framework, where it stands and its alternatives' order; the compared
+# frameworks with their tags, and the picker's leaders.
+AFTER_A_VOTE = {
+    "/": 2,
+    "/?page=2": 2,
+    "/?sort=trending": 2,
+    "/?tag=async": 2,
+    "/tags/async/": 2,
+    "/?sort=name": 1,
+    "/?sort=rating": 1,
+    "/?sort=newest": 1,
+    "/tags/": 0,
+    "/frameworks/django/": 3,
+    "/frameworks/django/?rsort=newest&rpage=2": 3,
+    "/compare/?f=django&f=flask&f=fastapi": 3,
+}
+
+
+def test_after_a_vote_anonymous_pages_read_only_what_votes_change(writer, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    pages = list(AFTER_A_VOTE)
+
+    def after_a_vote() -> list[int]:
+        cache.clear()
+        for path in pages:
+            client.get(path)
+        pagecache.bump()  # what a vote does once it commits
+        return counts(client, pages)
+
+    small = after_a_vote()
+    grow(writer, start=2000)
+    grow(writer, start=3000)
+
+    assert dict(zip(pages, after_a_vote(), strict=True)) == dict(zip(pages, small, strict=True))
+    assert dict(zip(pages, small, strict=True)) == AFTER_A_VOTE
 
 
 # A vote POST: the same few queries whoever votes and however many votes there are -------------
