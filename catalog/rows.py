@@ -24,6 +24,18 @@ from catalog.models import Framework, FrameworkQuerySet
 from config.rendering import around_slug
 
 MONOGRAM_COLOURS = 12
+# What a ranking's row shows of a framework, its vote widget (reviews.widgets) included.
+ROW_FIELDS = (
+    "name",
+    "slug",
+    "status",
+    "description",
+    "summary_en",
+    "upvotes",
+    "downvotes",
+    "review_count",
+    "rating_sum",
+)
 
 
 @lru_cache(maxsize=4096)
