@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Window
 
-from catalog import aspects, ranking
+from catalog import aspects, pages, ranking
 from catalog.models import Framework, TaggedFramework
 
 MAX_COMPARED = 4
@@ -81,8 +81,8 @@ def comparison_of(asked: list[str], *, mean: float | None = None) -> Comparison:
         .filter(slug__in=lookup)
         .with_bayes_rating(mean)
         .with_position()
-        .with_tag_list()
     }
+    pages.give_tags(found.values(), pages.tags_by_name())
     known = [found[slug] for slug in slugs if slug in found]
     comparison = Comparison(
         frameworks=known[:MAX_COMPARED],

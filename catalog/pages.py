@@ -59,7 +59,7 @@ def ranking_page(frameworks, *, number, sort: str | None, key: str) -> Page:
         ids = kept({ids_key: lambda: list(page.object_list.values_list("pk", flat=True))})[ids_key]
         by_pk = Framework.objects.filter(pk__in=ids).only(*rows.ROW_FIELDS).in_bulk()
         page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]
-    _give_tags(page.object_list, found["tags"])
+    give_tags(page.object_list, found["tags"])
     return page
 
 
@@ -68,9 +68,14 @@ def _tags_by_name() -> list[Tag]:
     return list(Tag.objects.order_by(Lower("name"), "name"))
 
 
-def _give_tags(frameworks, tags: list[Tag]) -> None:
-    """Each framework's tags as `tag_list`, by name, from the kept tags: one query for which
-    carries which, where a prefetch cost several times more."""
+def tags_by_name() -> list[Tag]:
+    """Every tag, by name, kept."""
+    return kept({"tags": _tags_by_name})["tags"]
+
+
+def give_tags(frameworks, tags: list[Tag]) -> None:
+    """Each framework's tags as `tag_list`, by name, from `tags` (`tags_by_name()`): one query
+    for which carries which, where a prefetch cost several times more."""
     place = {tag.pk: n for n, tag in enumerate(tags)}
     carried: dict[int, list[int]] = {framework.pk: [] for framework in frameworks}
     tagged = TaggedFramework.objects.filter(content_object__in=list(carried))
