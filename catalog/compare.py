@@ -70,18 +70,21 @@ def comparison_of(asked: list[str], *, mean: float | None = None) -> Comparison:
 
     Duplicates collapse; anything that is not a published framework's slug is named in
     `unknown`, never looked up if it could not be a slug at all. Each framework carries its
-    `position` in the ranking and its Bayesian rating (against `mean`, the site's mean of the
-    stars, when given). Two queries.
+    `position` in the ranking, its tags as `tag_list` and its Bayesian rating against `mean`
+    (the site's mean of the stars: worked out when not given). Two queries.
     """
     slugs = _unique(asked)[:MAX_ASKED]
     lookup = [slug for slug in slugs if _SLUG.fullmatch(slug)]
     found = {
         framework.slug: framework
-        for framework in Framework.objects.published()
-        .filter(slug__in=lookup)
-        .with_bayes_rating(mean)
-        .with_position()
+        for framework in Framework.objects.published().filter(slug__in=lookup).with_position()
     }
+    if mean is None:
+        mean = Framework.objects.published().mean_rating()
+    for framework in found.values():
+        framework.bayes_rating = ranking.bayesian_average(
+            framework.rating_sum, framework.review_count, mean
+        )
     pages.give_tags(found.values(), pages.tags_by_name())
     known = [found[slug] for slug in slugs if slug in found]
     comparison = Comparison(

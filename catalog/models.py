@@ -86,20 +86,16 @@ class FrameworkQuerySet(models.QuerySet):
         )
         return totals["stars"] / totals["count"] if totals["count"] else 0.0
 
-    def with_bayes_rating(self, mean: float | None = None):
+    def with_bayes_rating(self):
         """Annotate `bayes_rating`: the Bayesian average of stars against the site-wide mean,
-        given (`mean_rating()`, which config.derived keeps) or worked out by the same query
-        from the counters (a subquery, evaluated once)."""
+        which the same query works out from the counters (a subquery, evaluated once)."""
         if "bayes_rating" in self.query.annotations:
             return self  # already there (e.g. sorted by rating)
-        if mean is None:
-            totals = Framework.objects.published().order_by().values("is_published")
-            mean = totals.annotate(
-                mean=Cast(Sum("rating_sum"), models.FloatField()) / NullIf(Sum("review_count"), 0)
-            ).values("mean")
-            prior_mean = Coalesce(Subquery(mean[:1]), Value(0.0))
-        else:
-            prior_mean = Value(float(mean))
+        totals = Framework.objects.published().order_by().values("is_published")
+        mean = totals.annotate(
+            mean=Cast(Sum("rating_sum"), models.FloatField()) / NullIf(Sum("review_count"), 0)
+        ).values("mean")
+        prior_mean = Coalesce(Subquery(mean[:1]), Value(0.0))
         weight = Value(float(ranking.PRIOR_WEIGHT))
         return self.annotate(
             bayes_rating=(weight * prior_mean + Cast("rating_sum", models.FloatField()))
