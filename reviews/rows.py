@@ -9,7 +9,7 @@ button under each review is reviews.widgets'.
 from html import escape  # Django's escape() is this, behind layers that cost more than it
 
 from django.template.defaultfilters import linebreaksbr
-from django.utils import dateformat, formats
+from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
@@ -65,7 +65,7 @@ class ReviewArticles:
         author = self.by % {"url": escape(url), "name": escape(name)}
         created = localtime(review.created_at)
         meta = f"""{author}
-              · <time datetime="{dateformat.format(created, "c")}">\
+              · <time datetime="{created.isoformat()}">\
 {formats.date_format(created, "DATE_FORMAT")}</time>"""
         if review.version_used:
             version = self.version % {"version": escape(review.version_used)}
