@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as TaggitTag
 
 from catalog.aspects import COUNTER_FIELDS
-from catalog.models import Framework, Tag
+from catalog.models import STAR_FIELDS, Framework, Tag
 from catalog.templatetags.catalog_tags import percent
 
 UNPUBLISH_INSTEAD = _(
@@ -166,6 +166,7 @@ class FrameworkAdmin(IndexedSearchMixin, admin.ModelAdmin):
         "score",
         "review_count",
         "rating_sum",
+        *STAR_FIELDS,
         *COUNTER_FIELDS,
         "created_at",
         "updated_at",

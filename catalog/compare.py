@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Window
 
-from catalog import aspects, ranking
-from catalog.models import Framework
+from catalog import aspects, pages, ranking
+from catalog.models import Framework, TaggedFramework
 
 MAX_COMPARED = 4
 # Slugs looked up at most: bounds the query and the message, whatever the query string holds.
@@ -65,23 +65,27 @@ def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(value for value in cleaned if value))
 
 
-def comparison_of(asked: list[str]) -> Comparison:
+def comparison_of(asked: list[str], *, mean: float | None = None) -> Comparison:
     """The published frameworks named by these slugs, up to four, in the order asked.
 
     Duplicates collapse; anything that is not a published framework's slug is named in
     `unknown`, never looked up if it could not be a slug at all. Each framework carries its
-    `position` in the ranking. Three queries.
+    `position` in the ranking, its tags as `tag_list` and its Bayesian rating against `mean`
+    (the site's mean of the stars: worked out when not given). Two queries.
     """
     slugs = _unique(asked)[:MAX_ASKED]
     lookup = [slug for slug in slugs if _SLUG.fullmatch(slug)]
     found = {
         framework.slug: framework
-        for framework in Framework.objects.published()
-        .filter(slug__in=lookup)
-        .with_bayes_rating()
-        .with_position()
-        .with_tag_list()
+        for framework in Framework.objects.published().filter(slug__in=lookup).with_position()
     }
+    if mean is None:
+        mean = Framework.objects.published().mean_rating()
+    for framework in found.values():
+        framework.bayes_rating = ranking.bayesian_average(
+            framework.rating_sum, framework.review_count, mean
+        )
+    pages.give_tags(found.values(), pages.tags_by_name())
     known = [found[slug] for slug in slugs if slug in found]
     comparison = Comparison(
         frameworks=known[:MAX_COMPARED],
@@ -123,18 +127,62 @@ def _best_of(frameworks: list[Framework]) -> dict[str, set[int]]:
 
 @dataclass
 class Alternative:
-    framework: Framework
+    framework: Framework  # name, slug, status and `shared_tag_count` only
     shared_tags: list
 
 
+@dataclass(frozen=True)
+class Candidates:
+    """The frameworks that may show as another's alternatives whatever the votes: those sharing
+    the most tags with it, level by level (most shared first) until `limit` are in, each with
+    what its line shows. Only their order within a level follows votes (`alternatives_among`)."""
+
+    levels: list[list[int]]  # ids, by how many tags they share, most first
+    shown: dict[int, Alternative]
+
+
+def candidates_for(framework: Framework, tags, limit: int = ALTERNATIVES) -> Candidates:
+    """The candidates for `framework`'s alternatives, given its tags. Two queries."""
+    shared: dict[int, set[int]] = {}
+    tagged = TaggedFramework.objects.filter(
+        tag__in=[tag.pk for tag in tags], content_object__is_published=True
+    ).exclude(content_object=framework)
+    for other, tag in tagged.values_list("content_object_id", "tag_id"):
+        shared.setdefault(other, set()).add(tag)
+    by_count: dict[int, list[int]] = {}
+    for other, tag_ids in shared.items():
+        by_count.setdefault(len(tag_ids), []).append(other)
+    levels, taken = [], 0
+    for count in sorted(by_count, reverse=True):
+        if taken >= limit:
+            break
+        levels.append(by_count[count])
+        taken += len(by_count[count])
+    pks = [pk for level in levels for pk in level]
+    shown = {}
+    for other in Framework.objects.filter(pk__in=pks).only("name", "slug", "status"):
+        other.shared_tag_count = len(shared[other.pk])
+        # By name, as the framework's own tags come.
+        shown[other.pk] = Alternative(other, [tag for tag in tags if tag.pk in shared[other.pk]])
+    return Candidates(levels, shown)
+
+
+def alternatives_among(candidates: Candidates, limit: int = ALTERNATIVES) -> list[Alternative]:
+    """The candidates sharing the most tags, then the highest ranked under the default sort
+    (the order by votes read now, one query)."""
+    pks = [pk for level in candidates.levels for pk in level]
+    if not pks:
+        return []
+    level_of = {pk: n for n, level in enumerate(candidates.levels) for pk in level}
+    ranked = Framework.objects.published().filter(pk__in=pks).ranked().prefetch_related(None)
+    in_order = sorted(ranked.values_list("pk", flat=True), key=level_of.__getitem__)  # stable
+    return [candidates.shown[pk] for pk in in_order[:limit]]
+
+
 def alternatives_to(framework: Framework, limit: int = ALTERNATIVES) -> list[Alternative]:
-    """The published frameworks sharing most tags with this one, with those tags (by name, as
-    `tag_list` comes). Two queries."""
-    own = {tag.pk for tag in framework.tags.all()}
-    candidates = Framework.objects.published().alternatives_to(framework)[:limit]
-    return [
-        Alternative(other, [tag for tag in other.tag_list if tag.pk in own]) for other in candidates
-    ]
+    """The published frameworks sharing most tags with this one, with those tags (by name), then
+    the highest ranked. Three queries (the framework's tags from its prefetch, when it has one)."""
+    return alternatives_among(candidates_for(framework, list(framework.tags.all()), limit), limit)
 
 
 def standing_of(framework: Framework) -> tuple[ranking.RankReason, Framework | None]:
@@ -142,7 +190,8 @@ def standing_of(framework: Framework) -> tuple[ranking.RankReason, Framework | N
     neighbour, with the frameworks ahead counted over the same rows (`ahead`)."""
     ahead = Framework.objects.published().ahead_of(framework)
     # Only the neighbour's name, link and votes are shown: no tags to prefetch.
-    ahead = ahead.ranked().prefetch_related(None).annotate(ahead=Window(Count("pk")))
+    ahead = ahead.ranked().prefetch_related(None).only("name", "slug", "upvotes", "downvotes")
+    ahead = ahead.annotate(ahead=Window(Count("pk")))
     neighbour = ahead.last()
     reason = ranking.why_rank(
         position=neighbour.ahead + 1 if neighbour else 1,

@@ -22,7 +22,9 @@ VOTE_COUNTER_FIELDS = (
     "recent_downvotes",
     "recent_score",
 )
-REVIEW_COUNTER_FIELDS = ("review_count", "rating_sum")
+# Published reviews per star, 1 to 5: the histogram on a framework's page.
+STAR_FIELDS = ("stars_1", "stars_2", "stars_3", "stars_4", "stars_5")
+REVIEW_COUNTER_FIELDS = ("review_count", "rating_sum", *STAR_FIELDS)
 
 
 class FrameworkQuerySet(models.QuerySet):
@@ -118,21 +120,6 @@ class FrameworkQuerySet(models.QuerySet):
         """Each framework's tags prefetched as the list `tag_list` (one query). A plain list:
         `prefetch_related("tags")` has taggit build a queryset per framework to hold them."""
         return self.prefetch_related(Prefetch("tags", to_attr="tag_list"))
-
-    def alternatives_to(self, framework):
-        """Other frameworks sharing tags with this one: most shared first, then the default order.
-
-        Annotates `shared_tag_count`. One query (tags as `tag_list`: one more); the framework's
-        own tags come from its prefetch cache when it has one.
-        """
-        tag_ids = [tag.pk for tag in framework.tags.all()]
-        return (
-            self.exclude(pk=framework.pk)
-            .filter(tags__in=tag_ids)
-            .annotate(shared_tag_count=Count("tags"))
-            .order_by("-shared_tag_count", *self.SORTS["top"], *self.TIE_BREAK)
-            .with_tag_list()
-        )
 
     def with_position(self):
         """Annotate `position`: the place under the default sort among published frameworks."""
@@ -294,6 +281,11 @@ class Framework(Bilingual, models.Model):
     score = models.FloatField(_("score"), default=0.0, editable=False)
     review_count = models.PositiveIntegerField(_("reviews"), default=0, editable=False)
     rating_sum = models.PositiveIntegerField(_("sum of stars"), default=0, editable=False)
+    stars_1 = models.PositiveIntegerField(_("reviews with 1 star"), default=0, editable=False)
+    stars_2 = models.PositiveIntegerField(_("reviews with 2 stars"), default=0, editable=False)
+    stars_3 = models.PositiveIntegerField(_("reviews with 3 stars"), default=0, editable=False)
+    stars_4 = models.PositiveIntegerField(_("reviews with 4 stars"), default=0, editable=False)
+    stars_5 = models.PositiveIntegerField(_("reviews with 5 stars"), default=0, editable=False)
     # Time windows: counted votes cast or changed in the last 7 days (net, for `trending`) and in
     # the last 12 months (for `recent`), aged out by `manage.py release_votes`.
     trend = models.IntegerField(_("net votes this week"), default=0, editable=False)
@@ -378,7 +370,8 @@ class Framework(Bilingual, models.Model):
 
     @property
     def bayesian_rating(self) -> float | None:
-        """The Bayesian average (annotated by `with_bayes_rating()`), or None without reviews.
+        """The Bayesian average (annotated by `with_bayes_rating()`, or set from the site-wide
+        mean with catalog.ranking.bayesian_average), or None without reviews.
 
         The one rule for a framework without reviews, wherever a rating is shown (pages, API).
         """

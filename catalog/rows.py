@@ -14,15 +14,28 @@ from functools import lru_cache
 from html import escape  # Django's escape() is this, behind layers that cost more than it
 
 from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext, npgettext, pgettext
 
 from catalog import ranking
 from catalog.models import Framework, FrameworkQuerySet
 from config.rendering import around_slug
 
 MONOGRAM_COLOURS = 12
+# What a ranking's row shows of a framework, its vote widget (reviews.widgets) included.
+ROW_FIELDS = (
+    "name",
+    "slug",
+    "status",
+    "description",
+    "summary_en",
+    "upvotes",
+    "downvotes",
+    "review_count",
+    "rating_sum",
+)
 
 
 @lru_cache(maxsize=4096)
@@ -217,3 +230,162 @@ class Rows:
 </li>
 """
         return Row(framework, mark_safe(head), mark_safe(tail))
+
+
+# A framework's page: the lines of its lists, like the ranking's rows.
+
+
+def aspect_items(scores) -> SafeString:
+    """A framework's aspects (catalog.aspects): a bar and the average once enough reviews rated
+    one, else how many did."""
+    items = []
+    for score in scores:
+        if score.shown:
+            figure = ngettext(
+                "%(average)s / 5 from %(counter)s review",
+                "%(average)s / 5 from %(counter)s reviews",
+                score.count,
+            ) % {"average": floatformat(score.average, 1), "counter": score.count}
+            shown = f"""<svg class="aspect-bar" viewBox="0 0 100 10" preserveAspectRatio="none" \
+aria-hidden="true" focusable="false">
+            <rect class="histogram-track" x="0" y="0" width="100" height="10"></rect>
+            <rect class="histogram-fill" x="0" y="0" width="{score.percent}" height="10"></rect>
+          </svg>
+          <span class="aspect-figure" data-role="aspect-average">{figure}</span>"""
+        else:
+            figure = ngettext(
+                "%(counter)s rating so far; shown from %(minimum)s",
+                "%(counter)s ratings so far; shown from %(minimum)s",
+                score.count,
+            ) % {"counter": score.count, "minimum": score.minimum}
+            shown = f'<span class="aspect-figure muted" data-role="aspect-too-few">{figure}</span>'
+        items.append(f"""
+      <li class="aspect-row" data-aspect="{score.key}">
+        <span class="aspect-label">{escape(str(score.aspect.label))}</span>
+        {shown}
+      </li>""")
+    return mark_safe("".join(items))
+
+
+def alternative_items(framework: Framework, alternatives) -> SafeString:
+    """The lines of a framework's alternatives (catalog.compare): each linked, with the tags it
+    shares and a link to compare the two."""
+    language = get_language()
+    detail = around_slug("catalog:detail")
+    compare = f"{reverse('catalog:compare')}?f={escape(framework.slug)}&amp;f="
+    in_common = escape(gettext("In common:"))
+    separator = escape(pgettext("list separator", ", "))
+    compare_with = escape(gettext("Compare with"))
+    items = []
+    for alternative in alternatives:
+        other = alternative.framework
+        slug, name = escape(other.slug), escape(other.name)
+        badge = ""
+        if other.status != Framework.Status.ACTIVE:
+            badge = (
+                f'<span class="badge badge-{escape(other.status)}">'
+                f"{escape(other.get_status_display())}</span>"
+            )
+        shared = separator.join(
+            f'<span class="tag-name">{escape(tag.text_for("name", language))}</span>'
+            for tag in alternative.shared_tags
+        )
+        items.append(f"""
+        <li class="alternative" data-slug="{slug}">
+          {monogram(other.name, other.slug)}
+          <div>
+            <a class="alternative-name" href="{detail[0]}{slug}{detail[1]}">{name}</a>
+            {badge}
+            <p class="shared-tags muted">{in_common} {shared}</p>
+          </div>
+          <a class="button button-secondary button-small compare-with" href="{compare}{slug}">\
+{compare_with}<span class="visually-hidden"> {name}</span></a>
+        </li>""")
+    return mark_safe("".join(items))
+
+
+def switch_items(others) -> SafeString:
+    """Frameworks people switched from or to, each linked, with how many reviews say so
+    (`switch_count`)."""
+    detail = around_slug("catalog:detail")
+    items = []
+    for other in others:
+        reviews = ngettext("%(counter)s review", "%(counter)s reviews", other.switch_count) % {
+            "counter": other.switch_count
+        }
+        link = f'<a href="{detail[0]}{escape(other.slug)}{detail[1]}">{escape(other.name)}</a>'
+        items.append(f'\n      <li>{link}\n        <span class="muted">{reviews}</span></li>')
+    return mark_safe("".join(items))
+
+
+def tag_cloud(tags) -> SafeString:
+    """Every tag in use (`tags_in_use()`), each linked to its page with how many frameworks
+    carry it, in the visitor's language."""
+    language = get_language()
+    tag_page = around_slug("catalog:tag-detail")
+    items = []
+    for tag in tags:
+        count = tag.framework_count
+        frameworks = npgettext("carrying a tag", "framework", "frameworks", count)
+        items.append(
+            f'\n    <li><a class="tag" href="{tag_page[0]}{escape(tag.slug)}{tag_page[1]}">'
+            f'{escape(tag.text_for("name", language))} <span class="tag-count">{count}'
+            f'<span class="visually-hidden"> {escape(frameworks)}</span></span></a></li>'
+        )
+    return mark_safe("".join(items))
+
+
+# The compare table: its rows of aspects and of tags, like the ranking's rows.
+
+
+def compare_aspect_rows(aspect_rows) -> SafeString:
+    """One row per aspect (Comparison.aspect_rows): each framework's average and how many rated
+    it, the leader marked (catalog/_best.html), or that too few did."""
+    best = render_to_string("catalog/_best.html")
+    rows = []
+    for aspect, scores in aspect_rows:
+        cells = []
+        for score in scores:
+            if score.shown:
+                reviews = ngettext("(%(counter)s review)", "(%(counter)s reviews)", score.count) % {
+                    "counter": score.count
+                }
+                mark = f"\n                {best}" if score.is_best else ""
+                figure = f"""
+                <strong>{floatformat(score.average, 1)}</strong> / 5
+                <span class="muted">{reviews}</span>{mark}
+              """
+            else:
+                too_few = ngettext(
+                    "%(counter)s rating, too few", "%(counter)s ratings, too few", score.count
+                ) % {"counter": score.count}
+                figure = f'<span class="muted">{too_few}</span>'
+            shown = ' class="is-best"' if score.is_best else ""
+            cells.append(f"\n            <td{shown}>{figure}</td>")
+        rows.append(f"""
+          <tr class="compare-aspect" data-aspect="{aspect.key}">
+            <th scope="row">{escape(str(aspect.label))}</th>{"".join(cells)}
+          </tr>""")
+    return mark_safe("".join(rows))
+
+
+def compare_tag_cells(frameworks, shared_ids) -> SafeString:
+    """Each compared framework's tags, linked, those it shares with another marked."""
+    language = get_language()
+    tags_url = reverse("catalog:tag-list")
+    shared_note = f'<span class="visually-hidden"> ({escape(gettext("shared"))})</span>'
+    cells = []
+    for framework in frameworks:
+        if not framework.tag_list:
+            cells.append('\n            <td><span class="muted">—</span></td>')
+            continue
+        links = "".join(
+            f'<li><a class="tag{" is-shared" if tag.pk in shared_ids else ""}" '
+            f'href="{tags_url}{escape(tag.slug)}/">{escape(tag.text_for("name", language))}'
+            f"{shared_note if tag.pk in shared_ids else ''}</a></li>"
+            for tag in framework.tag_list
+        )
+        cells.append(
+            f'\n            <td><ul class="tags">\n              {links}\n            </ul></td>'
+        )
+    return mark_safe("".join(cells))

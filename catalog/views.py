@@ -1,58 +1,56 @@
 from django.conf import settings
-from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
-from catalog import guide
+from catalog import guide, pages
 from catalog import ranking as formulas
-from catalog.compare import alternatives_to, comparison_of, standing_of
+from catalog.compare import alternatives_among, candidates_for, comparison_of, standing_of
 from catalog.extensions import COMPARE_SECTIONS, DETAIL_SECTIONS, extra_context
 from catalog.filters import FrameworkFilterSet
 from catalog.forms import GuideForm
 from catalog.models import Framework, Tag, tags_in_use
 from config import fragments
+from config.derived import kept
 from config.fragments import Fragment
 from config.pagecache import cache_anonymous
 
 PICKER_SIZE = 20  # frameworks the compare picker offers: the leaders, or those matching `q`
 
 
-def _page(request, queryset):
-    """The requested page of a ranking; a wild page number is a 404, never a 500."""
-    paginator = Paginator(queryset, settings.RANKING_PAGE_SIZE)
-    try:
-        return paginator.page(request.GET.get("page") or 1)
-    except InvalidPage as exc:
-        raise Http404(str(exc)) from exc
-
-
 @cache_anonymous
 def ranking(request):
-    return fragments.respond(request, "ranking", lambda: _ranking(request))
+    lasting = pages.follows_no_votes(request.GET.get("sort"))
+    return fragments.respond(request, "ranking", lambda: _ranking(request), lasting=lasting)
 
 
 def _ranking(request) -> Fragment:
     """The ranking as every visitor sees it."""
     filterset = FrameworkFilterSet(request.GET, queryset=Framework.objects.published())
-    page = _page(request, filterset.qs)
+    frameworks = filterset.qs
+    filters = filterset.form.cleaned_data
+    key = pages.filters_key(filters.get("q"), filters.get("tag"), filters.get("hide"))
+    sort = filters.get("sort")
+    page = pages.ranking_page(frameworks, number=request.GET.get("page"), sort=sort, key=key)
     tag = request.GET.get("tag")
     context = {
         "filter": filterset,
         "page": page,
         "frameworks": page.object_list,
-        "active_tag": Tag.objects.filter(slug=tag).first() if tag else None,
+        "active_tag": _tag(tag) if tag else None,
     }
     return Fragment().render("catalog/ranking.html", context, request)
 
 
 @cache_anonymous
 def detail(request, slug):
-    published = Framework.objects.published()
-    framework = get_object_or_404(
-        published.select_related("replaced_by").prefetch_related("tags").with_bayes_rating(),
-        slug=slug,
+    framework = get_object_or_404(Framework.objects.published(), slug=slug)
+    key = f"framework-page:{framework.pk}"
+    page = kept({key: lambda: _lasting(framework)})[key]
+    framework.replaced_by = page["replaced_by"]
+    framework.bayes_rating = formulas.bayesian_average(
+        framework.rating_sum, framework.review_count, pages.mean_rating()
     )
     why, neighbour = standing_of(framework)
     return render(
@@ -61,33 +59,57 @@ def detail(request, slug):
         {
             "framework": framework,
             "framework_list": [framework],
+            "tags": page["tags"],
             "position": why.position,
             "neighbour": neighbour,
             "why": why,
-            "alternatives": alternatives_to(framework),
+            "alternatives": alternatives_among(page["candidates"]),
             **extra_context(DETAIL_SECTIONS, request, framework),
             "placings": guide.placings_of(framework.slug),
         },
     )
 
 
+def _lasting(framework) -> dict:
+    """What a framework's page shows that no vote changes (kept by config.derived): its tags,
+    what replaced it, the candidates for its alternatives."""
+    tags = list(framework.tags.all())
+    replaced_by = None
+    if framework.replaced_by_id:
+        replaced = Framework.objects.filter(pk=framework.replaced_by_id)
+        replaced_by = replaced.only("name", "slug", "is_published").first()
+    return {"tags": tags, "replaced_by": replaced_by, "candidates": candidates_for(framework, tags)}
+
+
 @cache_anonymous
 def tag_list(request):
-    return render(request, "catalog/tag_list.html", {"tags": tags_in_use()})
+    tags = kept({"tags-in-use": lambda: list(tags_in_use())})["tags-in-use"]
+    return render(request, "catalog/tag_list.html", {"tags": tags})
 
 
 @cache_anonymous
 def tag_detail(request, slug):
-    return fragments.respond(request, "tag", lambda: _tag_detail(request, slug))
+    lasting = pages.follows_no_votes(request.GET.get("sort"))
+    return fragments.respond(request, "tag", lambda: _tag_detail(request, slug), lasting=lasting)
 
 
 def _tag_detail(request, slug) -> Fragment:
     """A tag's ranking as every visitor sees it."""
-    tag = get_object_or_404(Tag, slug=slug)
-    frameworks = Framework.objects.published().tagged(tag.slug).ranked(request.GET.get("sort"))
-    page = _page(request, frameworks)
+    tag = _tag(slug)
+    if tag is None:
+        raise Http404("No such tag.")
+    sort = request.GET.get("sort")
+    frameworks = Framework.objects.published().tagged(tag.slug).ranked(sort)
+    key = pages.filters_key("tag page", tag.slug)
+    page = pages.ranking_page(frameworks, number=request.GET.get("page"), sort=sort, key=key)
     context = {"tag": tag, "page": page, "frameworks": page.object_list}
     return Fragment().render("catalog/tag_detail.html", context, request)
+
+
+def _tag(slug: str) -> Tag | None:
+    """The tag with this slug, kept by config.derived."""
+    key = f"tag:{pages.filters_key(slug)}"
+    return kept({key: lambda: Tag.objects.filter(slug=slug).first()})[key]
 
 
 @method_decorator(cache_anonymous, name="dispatch")
@@ -137,7 +159,7 @@ def best(request, slug):
 
 @cache_anonymous
 def compare(request):
-    comparison = comparison_of(request.GET.getlist("f"))
+    comparison = comparison_of(request.GET.getlist("f"), mean=pages.mean_rating())
     query = request.GET.get("q", "").strip()[:100]
     choices = Framework.objects.published().picker(query, exclude=comparison.frameworks)
     context = {"comparison": comparison, "choices": choices[:PICKER_SIZE], "query": query}

@@ -16,6 +16,11 @@ marks and their token in place of the placeholder. Nothing of any visitor is eve
 
 Fragments live in the shared cache and, like cached pages, in each process's memory beside it,
 used only under the page version they were rendered for.
+
+A fragment whose only parts that follow votes are its slots (a ranking in an order no vote
+changes) is kept longer, under the content version (config.pagecache), and marked `lasting`: every
+one of its slots is rendered again with the counts as they are now before it is shown
+(reviews.widgets.own_votes).
 """
 
 import secrets
@@ -28,7 +33,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
-from config.pagecache import LocalPages, current_version, page_key
+from config.pagecache import CONTENT_VERSION_KEY, VERSION_KEY, LocalPages, current_version, page_key
 
 # Hooks giving a visitor's own versions of a fragment's slots: (request, fragment) -> {key: HTML}.
 VISITOR_SLOTS = []
@@ -45,6 +50,7 @@ class Fragment:
         self.marks = {ACCOUNT: f"<!--{token}-{ACCOUNT}-->", MESSAGES: f"<!--{token}-{MESSAGES}-->"}
         self.html = ""
         self.slots: dict = {}  # key -> (start, end, data), after rendering, in the page's order
+        self.lasting = False  # kept across votes: its slots show counts from before them
         self._recorded: dict = {}  # key -> (HTML, data), while rendering
 
     @property
@@ -115,18 +121,19 @@ class _LazyToken:
         return self.token
 
 
-def shared(request, name: str, make) -> Fragment:
+def shared(request, name: str, make, *, lasting: bool = False) -> Fragment:
     """The fragment `name` of this page, as logged-in visitors see it or as anonymous ones do
-    (vote forms or log-in links): rendered under the current page version, from this process's
-    memory or the shared cache, else `make()` (a rendered Fragment), stored in both. (The page
-    cache serves anonymous visitors without a session whole, before this; those with one, say
-    with a message waiting, come here.) PAGE_CACHE_SECONDS = 0 turns this off with the page
-    cache."""
+    (vote forms or log-in links): rendered under the current page version (with `lasting`, the
+    content version), from this process's memory or the shared cache, else `make()` (a rendered
+    Fragment), stored in both. (The page cache serves anonymous visitors without a session whole,
+    before this; those with one, say with a message waiting, come here.) PAGE_CACHE_SECONDS = 0
+    turns this off with the page cache."""
     if not settings.PAGE_CACHE_SECONDS:
         return make()
     who = "logged-in" if request.user.is_authenticated else "anonymous"
-    key = page_key(request, f"fragment:{name}:{who}")
-    version = current_version()
+    kind = "lasting" if lasting else "page"
+    key = page_key(request, f"fragment:{name}:{who}:{kind}")
+    version = current_version(CONTENT_VERSION_KEY if lasting else VERSION_KEY)
     fragment = LOCAL_FRAGMENTS.get(key, version)
     if fragment is not None:
         return fragment
@@ -135,14 +142,15 @@ def shared(request, name: str, make) -> Fragment:
         fragment = cached[1]
     else:
         fragment = make()
+        fragment.lasting = lasting
         cache.set(key, (version, fragment), settings.PAGE_CACHE_SECONDS)
     LOCAL_FRAGMENTS.put(key, version, fragment, len(fragment.html), settings.PAGE_CACHE_SECONDS)
     return fragment
 
 
-def respond(request, name: str, make) -> HttpResponse:
+def respond(request, name: str, make, *, lasting: bool = False) -> HttpResponse:
     """The page `name` for this visitor: the shared fragment (see `shared`) with their own bits."""
-    fragment = shared(request, name, make)
+    fragment = shared(request, name, make, lasting=lasting)
     own = {}
     for hook in VISITOR_SLOTS:
         own.update(hook(request, fragment))

@@ -1,4 +1,4 @@
-"""Whole anonymous pages from the shared cache, and the version that makes every change show.
+"""Whole anonymous pages from the shared cache, and the versions that make every change show.
 
 A view marked `@cache_anonymous` is rendered once per (scheme, host, path, query, language) and
 then answered from the cache (Redis in production) to every visitor without a session or a
@@ -9,6 +9,11 @@ the same cache, so the next request on every app server renders afresh. reviews.
 after each vote, review, helpful mark, report and moderation commits; catalog edits (the admin,
 `load_seed`) bump it through the signals in catalog/apps.py. A page rendered while a change
 commits keeps the version it started under and is never served after the bump.
+
+A second version, the *content version*, moves with every change but a vote's (`bump_content()`,
+which moves the page version too): what pages derive from anything but the vote counters is kept
+under it (config/derived.py), so that a vote, the most frequent change by far, leaves it in place.
+`bump_on_commit()` moves both unless told that only vote counters changed.
 """
 
 import hashlib
@@ -30,6 +35,7 @@ from django.utils import translation
 from config.cache import kept_get
 
 VERSION_KEY = "pages:version"
+CONTENT_VERSION_KEY = "pages:content-version"
 SAFE_METHODS = ("GET", "HEAD")
 
 
@@ -38,19 +44,28 @@ def bump() -> None:
     cache.set(VERSION_KEY, _new_version(), None)
 
 
-def bump_on_commit() -> None:
-    """Bump once the current transaction commits (at once outside a transaction)."""
-    transaction.on_commit(bump)
+def bump_content() -> None:
+    """A new content version and a new page version: every cached page is stale from now on, and
+    so is everything kept under the content version (config/derived.py)."""
+    versions = (VERSION_KEY, CONTENT_VERSION_KEY)
+    cache.set_many({key: _new_version() for key in versions}, None)
 
 
-def current_version() -> int:
-    """The page version: with Redis, kept in each process and read again only once Redis says it
-    changed (config.cache.WatchedKeys), so a page from this process's memory costs no round trip;
-    else read from the cache each time."""
-    version = kept_get(cache, VERSION_KEY)
+def bump_on_commit(*, votes_only: bool = False) -> None:
+    """Bump once the current transaction commits (at once outside a transaction): both versions,
+    or with `votes_only` (nothing but vote counters changed) the page version alone."""
+    transaction.on_commit(bump if votes_only else bump_content)
+
+
+def current_version(key: str = VERSION_KEY) -> int:
+    """The page version (or the content version), set now when the cache has none. With Redis,
+    kept in each process and read again only once Redis says it changed (config.cache.
+    WatchedKeys), so a page from this process's memory costs no round trip; else read from the
+    cache each time."""
+    version = kept_get(cache, key)
     if version is None:
-        cache.add(VERSION_KEY, _new_version(), None)
-        version = kept_get(cache, VERSION_KEY)
+        cache.add(key, _new_version(), None)
+        version = kept_get(cache, key)
     return version
 
 

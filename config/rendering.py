@@ -5,14 +5,21 @@ each asking for the same translated words; reversing and translating those once 
 of once per row is most of what makes the page cheap to render.
 """
 
+import threading
+from collections import OrderedDict
 from functools import lru_cache
+from urllib.parse import quote
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import get_language
 
-# A slug no real one equals, to find where the slug goes in a reversed URL.
+# A slug no real one equals, to find where the slug goes in a reversed URL; the same for an
+# argument that may be a number.
 _SLUG_MARK = "slug-mark-0b7e"
+_ARG_MARK = "4815162342"
+URL_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what reverse() leaves unquoted in an argument
 
 
 def reverse_slug(viewname: str, slug: str) -> str:
@@ -33,6 +40,24 @@ def around_slug(viewname: str) -> tuple[str, str]:
 def _around_slug(viewname: str, _urlconf: str, _script_prefix: str) -> tuple[str, str]:
     head, _mark, tail = reverse(viewname, kwargs={"slug": _SLUG_MARK}).partition(_SLUG_MARK)
     return head, tail
+
+
+def around_arg(viewname: str) -> tuple[str, str]:
+    """What comes before and after the one positional argument (a review's id, a user name) in
+    the URL of `viewname`, reversed once per URLconf and script prefix. The argument goes in as
+    reverse() would put it: see `url_part`."""
+    return _around_arg(viewname, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@lru_cache(maxsize=64)
+def _around_arg(viewname: str, _urlconf: str, _script_prefix: str) -> tuple[str, str]:
+    head, _mark, tail = reverse(viewname, args=[_ARG_MARK]).partition(_ARG_MARK)
+    return head, tail
+
+
+def url_part(value) -> str:
+    """A value quoted as reverse() quotes it in a URL (a number or a slug is left as it is)."""
+    return quote(str(value), safe=URL_SAFE)
 
 
 def reverse_once(viewname: str, *args) -> str:
@@ -59,4 +84,26 @@ def once_per_render(context, key: str, make):
         return store[key]
     except KeyError:
         value = store[key] = make()
+        return value
+
+
+class Remembered:
+    """Values made once per process and key, the least recently used out past `limit`: for
+    HTML that is the same for every visitor with the same query (the filters of a ranking)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.values: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, make):
+        with self.lock:
+            if key in self.values:
+                self.values.move_to_end(key)
+                return self.values[key]
+        value = make()
+        with self.lock:
+            self.values[key] = value
+            while len(self.values) > self.limit:
+                self.values.popitem(last=False)
         return value

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import pre_delete
+from django.db.models.signals import post_save, pre_delete
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,6 +7,17 @@ def _release_deleted_account(sender, instance, **kwargs):
     from reviews import services
 
     services.account_release(user=instance)
+
+
+def _account_changed(sender, created=False, update_fields=None, **kwargs):
+    """An account's name shows beside its reviews and on its profile: an edit (the admin, a
+    script) makes cached pages stale once it commits. A new account shows nowhere yet, and
+    logging in only stamps `last_login`."""
+    from config import pagecache
+
+    if created or (update_fields and set(update_fields) <= {"last_login"}):
+        return
+    pagecache.bump_on_commit()
 
 
 class ReviewsConfig(AppConfig):
@@ -24,6 +35,7 @@ class ReviewsConfig(AppConfig):
         pre_delete.connect(
             _release_deleted_account, sender=get_user_model(), dispatch_uid="account_release"
         )
+        post_save.connect(_account_changed, sender=get_user_model(), dispatch_uid="account_pages")
         from catalog import extensions
         from config import auth, fragments
 

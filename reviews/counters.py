@@ -25,7 +25,8 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from catalog import aspects, ranking
-from catalog.models import VOTE_COUNTER_FIELDS, Framework
+from catalog.models import REVIEW_COUNTER_FIELDS, STAR_FIELDS, VOTE_COUNTER_FIELDS, Framework
+from config import pagecache
 from reviews import services
 from reviews.models import HelpfulVote, Report, Review, Standing, Vote
 
@@ -94,12 +95,14 @@ VOTE_ZERO = {field: 0.0 if field.endswith("score") else 0 for field in VOTE_FIEL
 
 
 def _review_truth(pks):
+    """Published reviews, their stars, and how many gave each number of stars."""
     return _grouped(
         Review.objects.filter(status=Review.Status.PUBLISHED),
         "framework",
         pks,
         review_count=Count("pk"),
         rating_sum=Sum("rating"),
+        **{field: Count("pk", filter=Q(rating=n)) for n, field in enumerate(STAR_FIELDS, 1)},
     )
 
 
@@ -139,10 +142,10 @@ COUNTERS: list[Counter] = [
     Counter(Framework, VOTE_FIELDS, "slug", _vote_truth, VOTE_ZERO, _frameworks_themselves),
     Counter(
         Framework,
-        ("review_count", "rating_sum"),
+        REVIEW_COUNTER_FIELDS,
         "slug",
         _review_truth,
-        {"review_count": 0, "rating_sum": 0},
+        dict.fromkeys(REVIEW_COUNTER_FIELDS, 0),
         _frameworks_themselves,
     ),
     Counter(
@@ -339,6 +342,8 @@ def _recount(frameworks) -> list[Drift]:
         drifted = sorted({line.pk for line in _check(counter, *_scoped(counter, frameworks))})
         for start in range(0, len(drifted), REPAIR_BATCH):
             corrected += _repair(counter, drifted[start : start + REPAIR_BATCH])
+    if corrected:  # rewritten behind the services: no page may show the drift again
+        pagecache.bump_on_commit()
     return corrected
 
 

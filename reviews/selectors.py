@@ -10,10 +10,12 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 
 from catalog import ranking
-from catalog.models import Framework, FrameworkQuerySet
+from catalog.aspects import ASPECT_KEYS
+from catalog.models import STAR_FIELDS, Framework, FrameworkQuerySet
+from config.derived import kept
 from reviews import rings, services
 from reviews.models import HelpfulVote, Review, ReviewQuerySet, RingScan, Standing, Vote
 
@@ -75,6 +77,11 @@ def _hold(votes: UserVotes, user, held: set[int], suspended: bool) -> None:
         votes.counted_from = services.hold_ends(user)
 
 
+def vote_counts(ids) -> list[tuple[int, int, int]]:
+    """(id, up-votes, down-votes) of these frameworks, as counted now."""
+    return list(Framework.objects.filter(pk__in=ids).values_list("pk", "upvotes", "downvotes"))
+
+
 def user_helpful_marks(user, reviews) -> set[int]:
     """Ids of these reviews that the user has marked helpful."""
     if not user.is_authenticated:
@@ -94,34 +101,28 @@ class StarBar:
 
 @dataclass(frozen=True)
 class RatingSummary:
-    count: int  # from the framework's counters, like the ranking
+    count: int  # published reviews, from the framework's counters like the ranking
     average: float | None
     bayesian: float | None
-    bars: list[StarBar]  # 5 stars first, from the rows
-    listed: int  # published reviews, from the rows (the bars' total)
+    bars: list[StarBar]  # 5 stars first
     my_status: str | None  # the user's own review: "published", "hidden" or None
 
 
 def rating_summary(framework: Framework, user) -> RatingSummary:
-    """Averages from the counters; reviews per star and the user's own review in one query."""
-    published = Q(status=Review.Status.PUBLISHED)
-    mine = Q(user_id=user.pk) if user.is_authenticated else Q(pk__in=[])
-    rows = Review.objects.filter(framework=framework).aggregate(
-        **{f"stars_{n}": Count("pk", filter=published & Q(rating=n)) for n in range(1, 6)},
-        mine=Count("pk", filter=mine),
-        mine_published=Count("pk", filter=mine & published),
-    )
-    listed = sum(rows[f"stars_{n}"] for n in range(1, 6))
+    """Averages and reviews per star from the counters; the user's own review in one query (none
+    for a visitor who is not logged in)."""
+    count, stars = framework.review_count, framework.rating_sum
+    per_star = [getattr(framework, field) for field in STAR_FIELDS]
     bars = [
-        StarBar(n, rows[f"stars_{n}"], f"{100 * rows[f'stars_{n}'] / (listed or 1):.1f}")
+        StarBar(n, per_star[n - 1], f"{100 * per_star[n - 1] / (count or 1):.1f}")
         for n in range(5, 0, -1)
     ]
     my_status = None
-    if rows["mine"]:
-        my_status = Review.Status.PUBLISHED if rows["mine_published"] else Review.Status.HIDDEN
-    count, stars = framework.review_count, framework.rating_sum
+    if user.is_authenticated:
+        mine = Review.objects.filter(framework=framework, user_id=user.pk)
+        my_status = mine.values_list("status", flat=True).first()
     return RatingSummary(
-        count, ranking.raw_average(stars, count), framework.bayesian_rating, bars, listed, my_status
+        count, ranking.raw_average(stars, count), framework.bayesian_rating, bars, my_status
     )
 
 
@@ -133,23 +134,47 @@ class FrameworkReviews:
     sort: str
 
 
+# What a review on a framework's page shows (its text, not its Markdown source), with its
+# author's name and the name and link of the framework it switched from.
+LISTED_FIELDS = (
+    "rating",
+    "title",
+    "body_html",
+    "pros",
+    "cons",
+    "version_used",
+    *ASPECT_KEYS,
+    "helpful_count",
+    "created_at",
+    "user",
+    "user__username",
+    "switched_from",
+    "switched_from__name",
+    "switched_from__slug",
+)
+
+
 def framework_reviews(framework: Framework, user, *, sort: str | None, page: str | None):
-    """The reviews section of a framework's page (framework annotated by with_bayes_rating()):
-    rating summary, one sorted page of published reviews, the user's helpful marks. Three queries.
+    """The reviews section of a published framework's page (its `bayes_rating` set): rating
+    summary, one sorted page of published reviews (kept by config.derived), the user's helpful
+    marks. At most one query for a visitor who is not logged in, three for one who is.
     """
     if sort not in ReviewQuerySet.SORTS:
         sort = ReviewQuerySet.DEFAULT_SORT
     summary = rating_summary(framework, user)
-    reviews = (
-        Review.objects.published()
-        .filter(framework=framework)
-        .select_related("user", "switched_from")
-        .sorted(sort)
-    )
-    paginator = Paginator(reviews, settings.REVIEWS_PAGE_SIZE)
-    paginator.count = summary.listed  # already counted with the histogram: no COUNT query
+    published = Review.objects.filter(framework=framework, status=Review.Status.PUBLISHED)
+    paginator = Paginator(published.sorted(sort).values("pk"), settings.REVIEWS_PAGE_SIZE)
+    paginator.count = summary.count  # the counters count them: no COUNT query
     shown = paginator.get_page(page)
-    shown.object_list = list(shown.object_list)
+
+    def listed():
+        # The page's reviews are found in the sort's index alone, and only they are read whole:
+        # a deep page no longer reads every review before it, with its author.
+        rows = published.filter(pk__in=shown.object_list).select_related("user", "switched_from")
+        return list(rows.only(*LISTED_FIELDS).sorted(sort))
+
+    key = f"reviews:{framework.pk}:{sort}:{shown.number}"
+    shown.object_list = kept({key: listed})[key]
     return FrameworkReviews(summary, shown, user_helpful_marks(user, shown.object_list), sort)
 
 
@@ -184,7 +209,7 @@ def top_reviews(frameworks) -> dict[int, TopReview]:
 
 def came_from(framework: Framework, *, limit: int):
     """Published frameworks that published reviews of this one say they switched from,
-    most mentioned first (`switch_count`)."""
+    most mentioned first (`switch_count`); their names and slugs only."""
     return (
         Framework.objects.published()
         .filter(
@@ -192,18 +217,20 @@ def came_from(framework: Framework, *, limit: int):
             reviews_switched_away__status=Review.Status.PUBLISHED,
         )
         .annotate(switch_count=Count("reviews_switched_away"))
-        .order_by("-switch_count", *FrameworkQuerySet.TIE_BREAK)[:limit]
+        .order_by("-switch_count", *FrameworkQuerySet.TIE_BREAK)
+        .only("name", "slug")[:limit]
     )
 
 
 def moved_on_to(framework: Framework, *, limit: int):
     """Published frameworks whose published reviews say they switched from this one,
-    most mentioned first (`switch_count`)."""
+    most mentioned first (`switch_count`); their names and slugs only."""
     return (
         Framework.objects.published()
         .filter(reviews__switched_from=framework, reviews__status=Review.Status.PUBLISHED)
         .annotate(switch_count=Count("reviews"))
-        .order_by("-switch_count", *FrameworkQuerySet.TIE_BREAK)[:limit]
+        .order_by("-switch_count", *FrameworkQuerySet.TIE_BREAK)
+        .only("name", "slug")[:limit]
     )
 
 

@@ -13,7 +13,8 @@ account it settles the account's votes with the rule; `votes_release_due` (run p
 `manage.py release_votes`) catches up with the passing of time.
 
 Every write that changes what a public page shows bumps the page version once it commits
-(config/pagecache.py), so no server answers from a page cached before it.
+(config/pagecache.py), so no server answers from a page cached before it; every write but a
+vote's bumps the content version too, so nothing derived from the rows it changed is used again.
 """
 
 import copy
@@ -30,7 +31,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from catalog import aspects, ranking
-from catalog.models import VOTE_COUNTER_FIELDS, Framework
+from catalog.models import STAR_FIELDS, VOTE_COUNTER_FIELDS, Framework
 from config import pagecache
 from reviews import rings
 from reviews.markup import render_markdown
@@ -74,7 +75,7 @@ def _save_votes(framework: Framework) -> None:
     )
     counters = {field: getattr(framework, field) for field in VOTE_COUNTER_FIELDS}
     Framework.objects.filter(pk=framework.pk).update(**counters)
-    pagecache.bump_on_commit()
+    pagecache.bump_on_commit(votes_only=True)
 
 
 def _add_vote(framework: Framework, *, value: int, in_week: bool, in_year: bool, sign: int):
@@ -367,13 +368,14 @@ def windows_age(now=None) -> int:
 
 
 def review_contribution(review: Review | None) -> dict[str, int]:
-    """What a review adds to its framework's counters: stars and each aspect it rated.
+    """What a review adds to its framework's counters: stars (their sum and one review at its
+    number of stars) and each aspect it rated.
 
     Nothing for a hidden review (or none at all).
     """
     if review is None or not review.is_published:
         return {}
-    counts = {"review_count": 1, "rating_sum": review.rating}
+    counts = {"review_count": 1, "rating_sum": review.rating, STAR_FIELDS[review.rating - 1]: 1}
     for key in aspects.ASPECT_KEYS:
         value = getattr(review, key)
         if value is not None:
@@ -387,10 +389,10 @@ def move_review_counters(
 ) -> None:
     """Take one review's contribution off its framework's counters and put another's on, with F().
 
-    The one place that moves review counters (stars and aspects): creating, editing, deleting,
-    hiding and restoring a review, and deleting an account, all call it inside their transaction
-    after locking the framework row. `removed` is the review as it was counted, `added` as it is
-    now; a hidden review counts nothing.
+    The one place that moves review counters (stars, reviews per star and aspects): creating,
+    editing, deleting, hiding and restoring a review, and deleting an account, all call it inside
+    their transaction after locking the framework row. `removed` is the review as it was counted,
+    `added` as it is now; a hidden review counts nothing.
     """
     before, after = review_contribution(removed), review_contribution(added)
     moves = {

@@ -12,6 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from catalog.models import Framework
 from config import limits
+from config.derived import kept
 from config.http import safe_next
 from config.pagecache import cache_anonymous
 from reviews import selectors, services
@@ -225,19 +226,26 @@ SWITCHES_SHOWN = 10  # frameworks listed under "came here from" and "moved on to
 
 def framework_sections(request, framework) -> dict:
     """What reviews adds to a framework's page (catalog.extensions): its reviews, sorted and
-    paged by `rsort` and `rpage`, and the frameworks people switched from and to."""
+    paged by `rsort` and `rpage`, and the frameworks people switched from and to (kept by
+    config.derived: no vote changes them)."""
     reviews = selectors.framework_reviews(
         framework, request.user, sort=request.GET.get("rsort"), page=request.GET.get("rpage")
     )
-    return {
-        "reviews": reviews,
-        "came_from": selectors.came_from(framework, limit=SWITCHES_SHOWN),
-        "moved_on_to": selectors.moved_on_to(framework, limit=SWITCHES_SHOWN),
-    }
+    key = f"switches:{framework.pk}"
+    came_from, moved_on_to = kept(
+        {
+            key: lambda: (
+                list(selectors.came_from(framework, limit=SWITCHES_SHOWN)),
+                list(selectors.moved_on_to(framework, limit=SWITCHES_SHOWN)),
+            )
+        }
+    )[key]
+    return {"reviews": reviews, "came_from": came_from, "moved_on_to": moved_on_to}
 
 
 def compare_sections(request, comparison) -> dict:
     """What reviews adds to the compare page (catalog.extensions): each framework's most
-    helpful review, in the order compared."""
-    tops = selectors.top_reviews(comparison.frameworks)
+    helpful review, in the order compared (kept by config.derived: no vote changes them)."""
+    key = "top-reviews:" + ",".join(sorted(str(f.pk) for f in comparison.frameworks))
+    tops = kept({key: lambda: selectors.top_reviews(comparison.frameworks)})[key]
     return {"top_reviews": [(f, tops.get(f.pk)) for f in comparison.frameworks]}

@@ -1,27 +1,27 @@
 """The vote widget: one framework's vote buttons with their counts, its approval in plain words
-and the visitor's own vote.
+and the visitor's own vote; and the helpful button under each review.
 
-Put together in Python rather than a template, like the ranking's rows (catalog.rows) it sits
-in: a ranking shows twenty, and what they all say alike (URLs, translated words, the CSRF field)
-is looked up once per page. Logged-in visitors get a form that POSTs to the vote view (with htmx,
-`hx-post`; the view renders the widget again, out of band, so every copy of this framework's
-widget on the page updates; without JavaScript it redirects back to `back`). Anonymous visitors
-get links instead: log in, then confirm the same vote.
+Put together in Python rather than a template, like the ranking's rows (catalog.rows) they sit
+in: a ranking shows twenty widgets, a page of reviews ten buttons, and what they all say alike
+(URLs, translated words, the CSRF field) is looked up once per page. Logged-in visitors get a form
+that POSTs to the vote view (with htmx, `hx-post`; the view renders the widget again, out of band,
+so every copy of this framework's widget on the page updates; without JavaScript it redirects
+back to `back`). Anonymous visitors get links instead: log in, then confirm the same vote.
 """
 
 from html import escape  # Django's escape() is this, behind layers that cost more than it
 from typing import NamedTuple
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import quote, quote_plus, urlencode
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from catalog.rows import Approvals
-from config.pagecache import LocalPages
-from config.rendering import around_slug, reverse_slug
+from config.pagecache import VERSION_KEY, LocalPages, current_version
+from config.rendering import around_arg, around_slug, reverse_slug
 from reviews import selectors
 from reviews.models import Vote
 
@@ -68,6 +68,22 @@ class LoginToVote:
         return {value: f"{head}{slug}{tail}" for value, (head, tail) in self._halves.items()}
 
 
+def csrf_field(csrf_token) -> str:
+    """The CSRF field as {% csrf_token %} renders it; nothing without a token (anonymous visitors
+    have no cookie, and the token is never asked for them)."""
+    if csrf_token in (None, "", "NOTPROVIDED"):
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(csrf_token))}">'
+
+
+def rate_limited(retry_minutes) -> str:
+    """The message that a widget's action was refused for being repeated too often."""
+    if not retry_minutes:
+        return ""
+    message = render_to_string("includes/rate_limited.html", {"retry_minutes": retry_minutes})
+    return f'<p class="message message-error limit-message" role="alert">{message}</p>'
+
+
 class VoteWidgets:
     """The vote widgets of one page, for one visitor, whose forms send them back to `back`."""
 
@@ -78,11 +94,7 @@ class VoteWidgets:
         self.approvals = Approvals()
         if self.logged_in:
             self.hidden = f'<input type="hidden" name="next" value="{escape(back)}">'
-            # As {% csrf_token %} renders it; never asked for anonymous visitors (no cookie).
-            token = "" if csrf_token in (None, "", "NOTPROVIDED") else escape(str(csrf_token))
-            self.csrf = (
-                f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">' if token else ""
-            )
+            self.csrf = csrf_field(csrf_token)
             self.labels = {
                 "up": gettext("Vote %(name)s up; up-votes:"),
                 "down": gettext("Vote %(name)s down; down-votes:"),
@@ -121,7 +133,7 @@ class VoteWidgets:
         return mark_safe(f"""{widget}
   {controls}
   {self.approvals.details(framework.upvotes, framework.downvotes)}
-  {self._limit(retry_minutes)}
+  {rate_limited(retry_minutes)}
   {self._own(framework, votes, my_vote)}
 </div>""")
 
@@ -150,12 +162,6 @@ class VoteWidgets:
       <span class="vote-count" data-role="{count}">{getattr(framework, count)}</span>
     </a>"""
 
-    def _limit(self, retry_minutes) -> str:
-        if not retry_minutes:
-            return ""
-        message = render_to_string("includes/rate_limited.html", {"retry_minutes": retry_minutes})
-        return f'<p class="message message-error limit-message" role="alert">{message}</p>'
-
     def _own(self, framework, votes, my_vote) -> str:
         """The visitor's own vote, and why it is not counted yet when it is held."""
         if not my_vote:
@@ -166,33 +172,99 @@ class VoteWidgets:
         return own
 
 
-# A visitor's own widgets per shared fragment: a fragment is used only while the page version it
-# was rendered under is current, and every change to anyone's votes or standing bumps that
-# version, so these hold as long as their fragment does.
+# A visitor's own widgets per shared fragment and page version (config.fragments): every change to
+# anyone's votes or standing makes a new page version, so these hold as long as the version does.
 OWN_WIDGETS = LocalPages(limit=4 * 1024 * 1024)
+NO_VOTES = selectors.UserVotes()
 
 
 def own_votes(request, fragment) -> dict:
-    """The vote widgets of a shared fragment (config.fragments) that show this visitor's own
-    vote, in one query when logged in, kept in this process while the fragment is current:
-    {framework id: HTML}."""
+    """The vote widgets of a shared fragment (config.fragments) as this visitor sees them:
+    those of the frameworks they voted on (their votes in one query, when logged in) and, in a
+    lasting fragment, every one with its counts as they are now (one query). Kept in this process
+    under the page version: {framework id: HTML}."""
     user = request.user
-    if not user.is_authenticated:
+    if not (fragment.lasting or user.is_authenticated):
         return {}
+    version = current_version(VERSION_KEY)
     key = f"{fragment.placeholder}:{user.pk}"  # the placeholder: this fragment and no other
-    own = OWN_WIDGETS.get(key, fragment.placeholder)
+    own = OWN_WIDGETS.get(key, version)
     if own is None:
         own = _own_widgets(request, fragment)
         if settings.PAGE_CACHE_SECONDS:
             size = 100 + sum(len(html) for html in own.values())
-            OWN_WIDGETS.put(key, fragment.placeholder, own, size, settings.PAGE_CACHE_SECONDS)
+            OWN_WIDGETS.put(key, version, own, size, settings.PAGE_CACHE_SECONDS)
     return own
 
 
 def _own_widgets(request, fragment) -> dict:
-    framework_ids = [key for key in fragment.slots if type(key) is int]
-    votes = selectors.user_votes_on(request.user, framework_ids)
-    if not votes:
+    shown = {pk: data for pk, (_start, _stop, data) in fragment.slots.items() if type(pk) is int}
+    if fragment.lasting:
+        for pk, up, down in selectors.vote_counts(list(shown)):
+            shown[pk] = shown[pk]._replace(upvotes=up, downvotes=down)
+    votes = NO_VOTES
+    if request.user.is_authenticated:
+        votes = selectors.user_votes_on(request.user, list(shown))
+    redone = shown if fragment.lasting else votes
+    if not redone:
         return {}
     widgets = VoteWidgets(request, back=request.get_full_path(), csrf_token=fragment.placeholder)
-    return {pk: widgets.render(fragment.slots[pk][2], votes) for pk in votes}
+    return {pk: widgets.render(shown[pk], votes) for pk in redone}
+
+
+class HelpfulButtons:
+    """The helpful buttons of one page of reviews, for one visitor, whose forms (and log-in links)
+    send them back to `back`, at the review. A visitor's own review shows its count only; anonymous
+    visitors get a link to log in; others a form that POSTs the toggle (with htmx, the view sends
+    the button back in place)."""
+
+    def __init__(self, request, *, back: str, csrf_token=None):
+        self.user_pk = request.user.pk
+        self.logged_in = request.user.is_authenticated
+        self.helpful = escape(gettext("Helpful"))
+        if self.logged_in:
+            self.toggle = around_arg("reviews:helpful-toggle")
+            self.csrf = csrf_field(csrf_token)
+            self.hidden = f'<input type="hidden" name="next" value="{escape(back)}">'
+            self.marked = escape(gettext("Helpful (you)"))
+            self.titles = {
+                True: escape(gettext("Take back your helpful mark")),
+                False: escape(gettext("Mark this review helpful")),
+            }
+        else:
+            self.login = f"{reverse('login')}?next={escape(quote(back, safe='/'))}%23review-"
+            self.log_in = escape(gettext("log in to mark it"))
+
+    def render(self, review, marks, *, retry_minutes=None) -> SafeString:
+        """The button for `review`, pressed when its id is in `marks` (the visitor's marks)."""
+        count = review.helpful_count
+        if review.user_id == self.user_pk:
+            static = ngettext(
+                '<span data-role="helpful-count">%(counter)s</span> person found this helpful',
+                '<span data-role="helpful-count">%(counter)s</span> people found this helpful',
+                count,
+            ) % {"counter": count}
+            inner = f'<span class="helpful-static">{static}</span>'
+        elif not self.logged_in:
+            inner = f"""<a class="helpful-button" rel="nofollow" href="{self.login}{review.pk}">\
+{self.helpful}<span class="visually-hidden"> ({self.log_in})</span>
+      <span class="helpful-count" data-role="helpful-count">{count}</span></a>"""
+        else:
+            url = f"{self.toggle[0]}{review.pk}{self.toggle[1]}"
+            marked = review.pk in marks
+            label = self.marked if marked else self.helpful
+            inner = f"""<form method="post" action="{url}"
+          hx-post="{url}" hx-target="#helpful-{review.pk}" hx-swap="outerHTML">
+      {self.csrf}
+      {self.hidden}
+      <button type="submit" class="helpful-button{" is-active" if marked else ""}"
+              aria-pressed="{"true" if marked else "false"}"
+              title="{self.titles[marked]}">
+        {label}
+        <span class="helpful-count" data-role="helpful-count">{count}</span>
+      </button>
+    </form>
+    {rate_limited(retry_minutes)}"""
+        return mark_safe(f"""<div class="helpful" id="helpful-{review.pk}">
+  {inner}
+</div>""")

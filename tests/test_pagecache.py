@@ -1,13 +1,18 @@
 """The page cache (config/pagecache.py): anonymous pages from the cache, nothing personal in them,
 and every vote, review, moderation or catalog edit visible on the next request."""
 
+import io
+import re
+
 import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client, RequestFactory
 
+from catalog.models import Framework
 from config import pagecache
 from reviews import services
 from reviews.models import Vote
@@ -120,12 +125,13 @@ def test_a_catalog_edit_shows_on_the_next_request(catalog):
     assert "Flask Renamed" in anonymous().get("/").text
 
 
-def test_a_tag_change_shows_on_the_next_request(catalog):
-    anonymous().get("/frameworks/flask/")
+@pytest.mark.parametrize("path", ["/frameworks/flask/", "/tags/"])
+def test_a_tag_change_shows_on_the_next_request(catalog, path):
+    anonymous().get(path)
 
     catalog.tags.add("wsgi-friendly")
 
-    assert "wsgi-friendly" in anonymous().get("/frameworks/flask/").text
+    assert "wsgi-friendly" in anonymous().get(path).text
 
 
 def test_the_language_is_part_of_the_key(catalog):
@@ -334,3 +340,161 @@ def test_anonymous_helpful_buttons_lead_to_login(catalog):
     page = anonymous().get("/frameworks/flask/").text
 
     assert f'href="/accounts/login/?next=/frameworks/flask/%23review-{review.pk}"' in page
+
+
+# Changes outside votes and reviews show on the next request too
+
+
+def test_holding_out_accounts_that_have_no_counted_vote_shows_in_the_moderation_log(catalog):
+    """No counter moves when the accounts' votes were already held (or they have none), yet the
+    public log gains a line."""
+    anonymous().get("/moderation/")
+    quiet = UserFactory()
+
+    services.votes_suspend(users=[quiet], curator=CuratorFactory(), reason="Ring of quiet ones")
+
+    assert "Ring of quiet ones" in anonymous().get("/moderation/").text
+
+
+def test_a_recount_that_repairs_a_counter_shows_on_the_next_request(catalog):
+    services.vote_cast(user=UserFactory(), framework=catalog, value=Vote.UP)
+    Framework.objects.filter(pk=catalog.pk).update(upvotes=41)  # drift, behind the services
+    assert 'data-role="upvotes">41<' in anonymous().get("/frameworks/flask/").text
+
+    call_command("recount", stdout=io.StringIO())
+
+    assert 'data-role="upvotes">1<' in anonymous().get("/frameworks/flask/").text
+
+
+def test_renaming_an_account_shows_on_the_next_request(catalog):
+    writer = UserFactory(username="old-name")
+    CountedReviewFactory(user=writer, framework=catalog, rating=4, title="Named", body="Body.")
+    assert "old-name" in anonymous().get("/frameworks/flask/").text
+
+    writer.username = "new-name"
+    writer.save()
+
+    page = anonymous().get("/frameworks/flask/").text
+    assert "new-name" in page and "old-name" not in page
+
+
+# A framework's page keeps what no vote changes (config.derived): every other change still shows
+
+
+def test_a_vote_reorders_the_alternatives_on_the_next_request(catalog):
+    FrameworkFactory(name="Cherry", slug="cherry", tags=["micro"], seed_rank=None)
+    page = anonymous().get("/frameworks/flask/").text
+    assert page.index('data-slug="bottle"') < page.index('data-slug="cherry"')
+
+    services.vote_cast(
+        user=UserFactory(), framework=Framework.objects.get(slug="cherry"), value=Vote.UP
+    )
+
+    page = anonymous().get("/frameworks/flask/").text
+    assert page.index('data-slug="cherry"') < page.index('data-slug="bottle"')
+
+
+def test_a_helpful_mark_shows_on_the_next_request(catalog):
+    review = CountedReviewFactory(
+        user=UserFactory(), framework=catalog, rating=4, title="Useful", body="Body."
+    )
+    assert 'data-role="helpful-count">0<' in anonymous().get("/frameworks/flask/").text
+
+    services.helpful_toggle(user=UserFactory(), review=review)
+
+    assert 'data-role="helpful-count">1<' in anonymous().get("/frameworks/flask/").text
+
+
+def test_a_switch_and_a_new_review_elsewhere_show_on_the_next_request(catalog):
+    bottle = Framework.objects.get(slug="bottle")
+    CountedReviewFactory(user=UserFactory(), framework=catalog, rating=5, title="A", body="B.")
+    page = anonymous().get("/frameworks/flask/").text
+    assert "People came to Flask from" not in page
+    assert "Sorted by rating as 5.0" in page
+
+    # A review of Flask that came from Bottle; then Bottle's own review moves the site's mean.
+    CountedReviewFactory(
+        user=UserFactory(), framework=catalog, rating=5, title="C", body="D.", switched_from=bottle
+    )
+    CountedReviewFactory(user=UserFactory(), framework=bottle, rating=1, title="E", body="F.")
+
+    page = anonymous().get("/frameworks/flask/").text
+    assert "People came to Flask from" in page
+    assert "Sorted by rating as 5.0" not in page
+
+
+def test_renaming_the_framework_that_replaced_one_shows_on_the_next_request(catalog):
+    old = FrameworkFactory(name="Old", slug="old", replaced_by=catalog)
+    assert ">Flask</a>" in anonymous().get("/frameworks/old/").text
+
+    catalog.name = "Flask Renamed"
+    catalog.save()
+
+    assert ">Flask Renamed</a>" in anonymous().get(old.get_absolute_url()).text
+
+
+# A ranking keeps how many frameworks match and, under sorts no vote changes, which are on the
+# page (catalog.pages); their votes are read on every render
+
+
+def slugs(html: str) -> list[str]:
+    return re.findall(r'<li class="framework-row" id="framework-([^"]+)"', html)
+
+
+def test_a_vote_shows_on_a_ranking_whose_order_it_does_not_change(catalog):
+    assert 'data-role="upvotes">0<' in anonymous().get("/?sort=name").text
+
+    services.vote_cast(user=UserFactory(), framework=catalog, value=Vote.UP)
+
+    page = anonymous().get("/?sort=name").text
+    assert slugs(page) == ["bottle", "flask"]
+    assert 'data-role="upvotes">1<' in page
+
+
+def test_a_review_reorders_the_best_reviewed_on_the_next_request(catalog):
+    assert slugs(anonymous().get("/?sort=rating").text) == ["bottle", "flask"]
+
+    CountedReviewFactory(user=UserFactory(), framework=catalog, rating=5, title="T", body="B.")
+
+    assert slugs(anonymous().get("/?sort=rating").text) == ["flask", "bottle"]
+
+
+def test_unpublishing_changes_the_count_and_the_pages_on_the_next_request(catalog):
+    for path in ("/?sort=name", "/tags/micro/?sort=newest"):
+        assert "2 frameworks" in anonymous().get(path).text
+
+    catalog.is_published = False
+    catalog.save()
+
+    for path in ("/?sort=name", "/tags/micro/?sort=newest"):
+        page = anonymous().get(path).text
+        assert "1 framework" in page
+        assert slugs(page) == ["bottle"]
+
+
+def test_after_a_vote_a_ranking_in_an_order_no_vote_changes_reads_only_the_counts(
+    catalog, django_assert_num_queries
+):
+    anonymous().get("/?sort=name")
+    services.vote_cast(user=UserFactory(), framework=catalog, value=Vote.DOWN)
+
+    with django_assert_num_queries(1):  # the frameworks' vote counters, as they are now
+        page = anonymous().get("/?sort=name").text
+
+    assert slugs(page) == ["bottle", "flask"]
+    assert 'data-role="downvotes">1<' in page
+
+
+def test_a_helpful_mark_changes_the_most_helpful_review_compared_on_the_next_request(catalog):
+    first, second = (
+        CountedReviewFactory(user=UserFactory(), framework=catalog, title=title, body="B.")
+        for title in ("First", "Second")
+    )
+    services.helpful_toggle(user=UserFactory(), review=first)
+    assert ">First</a>" in anonymous().get("/compare/?f=flask&f=bottle").text
+
+    for reader in UserFactory.create_batch(2):
+        services.helpful_toggle(user=reader, review=second)
+
+    page = anonymous().get("/compare/?f=flask&f=bottle").text
+    assert ">Second</a>" in page and ">First</a>" not in page

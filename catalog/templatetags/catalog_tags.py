@@ -4,7 +4,7 @@ from django.utils.translation import get_language, gettext
 
 from catalog import rows
 from catalog.models import is_chinese
-from config.rendering import reverse_once
+from config.rendering import Remembered, reverse_once
 
 register = template.Library()
 
@@ -78,3 +78,52 @@ def reads_chinese():
 def rating_line(average, count, link=""):
     """The plain average of the stars with their count, or that there are none (catalog.rows)."""
     return rows.rating_line(average, count, link)
+
+
+@register.simple_tag
+def aspect_items(scores):
+    """The lines of a framework's aspect ratings (catalog.rows)."""
+    return rows.aspect_items(scores)
+
+
+@register.simple_tag
+def alternative_items(framework, alternatives):
+    """The lines of a framework's alternatives (catalog.rows)."""
+    return rows.alternative_items(framework, alternatives)
+
+
+@register.simple_tag
+def switch_items(others):
+    """The lines of a list of frameworks people switched from or to (catalog.rows)."""
+    return rows.switch_items(others)
+
+
+@register.simple_tag
+def tag_cloud(tags):
+    """Every tag in use, linked, with how many frameworks carry it (catalog.rows)."""
+    return rows.tag_cloud(tags)
+
+
+FILTERS = Remembered(limit=512)
+
+
+@register.simple_tag(takes_context=True)
+def filters_form(context, filterset, active_tag):
+    """The ranking's filters (catalog/_filters.html): rendering a form's widgets costs more than
+    the rest of the page's top, and they are the same for every visitor with the same query, so
+    they are rendered once per process for each language, query and active tag."""
+    key = (get_language(), context["request"].get_full_path(), active_tag and active_tag.slug)
+    template = context.template.engine.get_template("catalog/_filters.html")
+    return FILTERS.get(key, lambda: template.render(context))
+
+
+@register.simple_tag
+def compare_aspect_rows(aspect_rows):
+    """The compare table's rows of aspects (catalog.rows)."""
+    return rows.compare_aspect_rows(aspect_rows)
+
+
+@register.simple_tag
+def compare_tag_cells(frameworks, shared_ids):
+    """The compare table's cells of tags (catalog.rows)."""
+    return rows.compare_tag_cells(frameworks, shared_ids)

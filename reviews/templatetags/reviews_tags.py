@@ -1,9 +1,8 @@
 from django import template
 
 from config.rendering import once_per_render
-from reviews import selectors
-from reviews.forms import REVIEW_SORT_CHOICES
-from reviews.widgets import Shown, VoteWidgets
+from reviews import rows, selectors
+from reviews.widgets import HelpfulButtons, Shown, VoteWidgets
 
 register = template.Library()
 
@@ -38,11 +37,31 @@ def shared_vote_widget(context, framework):
     return context["fragment"].slot(framework.pk, html, Shown.of(framework))
 
 
-@register.filter
-def stars(rating):
-    """4 -> ★★★★☆"""
-    filled = max(0, min(5, int(rating or 0)))
-    return "★" * filled + "☆" * (5 - filled)
+register.filter("stars", rows.stars)
+register.simple_tag(rows.histogram, name="histogram")
+
+
+@register.simple_tag(takes_context=True)
+def helpful_button(context, review, marks, back, retry_minutes=None):
+    """A review's helpful button (reviews.widgets), pressed when the review is in `marks`; its
+    form sends the visitor back to `back`."""
+    buttons = HelpfulButtons(context["request"], back=back, csrf_token=context.get("csrf_token"))
+    return buttons.render(review, marks, retry_minutes=retry_minutes)
+
+
+@register.simple_tag(takes_context=True)
+def review_articles(context, framework, reviews, marks, back):
+    """A page of a framework's reviews as the visitor sees them (reviews.rows)."""
+    articles = rows.ReviewArticles(
+        context["request"], framework, back=back, csrf_token=context.get("csrf_token")
+    )
+    return articles.render(reviews, marks)
+
+
+@register.simple_tag(takes_context=True)
+def review_sort_links(context, sort):
+    """Links to the reviews in each order, the current one marked (reviews.rows)."""
+    return rows.sort_links(context["request"].GET, sort)
 
 
 @register.inclusion_tag("reviews/_framework_reviews.html", takes_context=True)
@@ -55,7 +74,6 @@ def framework_reviews(context, framework, reviews):
         "page": reviews.page,
         "marks": reviews.marks,
         "sort": reviews.sort,
-        "sort_choices": REVIEW_SORT_CHOICES,
         "next": request.get_full_path(),
         "request": request,
         "csrf_token": context.get("csrf_token"),

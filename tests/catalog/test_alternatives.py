@@ -5,7 +5,7 @@ import re
 import pytest
 
 from catalog import ranking
-from catalog.compare import alternatives_to
+from catalog.compare import alternatives_among, alternatives_to, candidates_for
 from catalog.models import Framework
 from reviews import selectors
 from reviews.models import Review
@@ -78,14 +78,31 @@ def test_a_framework_without_tags_has_no_alternatives(catalog):
     assert alternatives_to(fetched("lonely")) == []
 
 
-def test_alternatives_take_two_queries_however_many_candidates(catalog, django_assert_num_queries):
+def test_alternatives_take_three_queries_however_many_candidates(
+    catalog, django_assert_num_queries
+):
     base = fetched("base")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert len(alternatives_to(base)) == 5
     for n in range(40):
         make(f"more-{n}", ["x", "y", f"own-{n}"])
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert len(alternatives_to(base)) == 5
+
+
+def test_the_candidates_hold_no_votes_their_order_is_read_each_time(
+    catalog, django_assert_num_queries
+):
+    """The candidates are kept while votes come (config.derived): a vote reorders them."""
+    base = fetched("base")
+    candidates = candidates_for(base, list(base.tags.all()))
+    assert [a.framework.slug for a in alternatives_among(candidates)][1:3] == ["charlie", "delta"]
+
+    set_votes(Framework.objects.get(slug="delta"), 40, 0)
+
+    with django_assert_num_queries(1):
+        found = alternatives_among(candidates)
+    assert [a.framework.slug for a in found] == ["bravo", "delta", "charlie", "echo", "foxtrot"]
 
 
 def test_the_detail_page_lists_alternatives_with_compare_links(en, catalog):

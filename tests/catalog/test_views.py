@@ -431,6 +431,17 @@ def test_search_and_filters_fold_behind_filter_and_sort(en, seeded):
     assert '<details class="filters-fold" open>' in en.get("/?q=async").content.decode()
 
 
+def test_the_filters_are_rendered_once_per_language_and_query_and_never_mixed_up(en, seeded):
+    """catalog_tags.filters_form remembers them per process."""
+    for _ in range(2):
+        assert '<option value="name" selected>' in en.get("/?sort=name").text
+        assert '<option value="rating" selected>' in en.get("/?sort=rating").text
+        assert "selected" not in en.get("/").text.split("filters-fold")[1].split("</details>")[0]
+        assert 'value="flask"' in en.get("/?q=flask").text.split("</details>")[0]
+        chinese = en.get("/?sort=name", HTTP_ACCEPT_LANGUAGE="zh-hans").text
+        assert '<option value="name" selected>名称</option>' in chinese
+
+
 def test_sorting_by_rating_says_what_it_sorts_by(en, voted_and_reviewed):
     text = visible_text(en.get("/?sort=rating"))
     assert "Sorted by stars, pulled towards the site's average while a framework has few" in text

@@ -1,0 +1,86 @@
+"""A page of a ranking (the home page and its filters, a tag's page), with what no vote changes
+kept between renders (config.derived).
+
+How many frameworks a filter matches never follows votes, and neither does their order under
+most sorts (best reviewed, most reviewed, newest, name, the article's order): both are kept, so
+after a vote such a page reads only its own frameworks, by id. Under the sorts that follow votes
+the page is read in the order of their indexes, as before.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.paginator import InvalidPage, Page, Paginator
+from django.db.models.functions import Lower
+from django.http import Http404
+
+from catalog import rows
+from catalog.models import Framework, FrameworkQuerySet, Tag, TaggedFramework
+from config.derived import kept
+
+VOTED_SORTS = ("top", "trending", "recent")  # the orders that follow votes
+
+
+def follows_no_votes(sort: str | None) -> bool:
+    """Whether a ranking in this order (a public sort key; any other means the default, which
+    follows votes) shows nothing that follows votes but its vote widgets."""
+    return sort in FrameworkQuerySet.SORTS and sort not in VOTED_SORTS
+
+
+def mean_rating() -> float:
+    """The mean of every published review's stars (the prior of every Bayesian rating), kept."""
+    return kept({"mean-rating": Framework.objects.published().mean_rating})["mean-rating"]
+
+
+def filters_key(*filters) -> str:
+    """A short cache key for what a ranking is filtered by."""
+    return hashlib.blake2b(repr(filters).encode(), digest_size=12).hexdigest()
+
+
+def ranking_page(frameworks, *, number, sort: str | None, key: str) -> Page:
+    """Page `number` of `frameworks` (ranked by `sort`): what their rows show of them
+    (catalog.rows.ROW_FIELDS), each with its `tag_list`; `key` names their filters
+    (`filters_key`). A wild page number is a 404, never a 500."""
+    if sort not in FrameworkQuerySet.SORTS:
+        sort = FrameworkQuerySet.DEFAULT_SORT
+    frameworks = frameworks.prefetch_related(None).only(*rows.ROW_FIELDS)
+    count_key = f"ranking-count:{key}"
+    found = kept({count_key: frameworks.count, "tags": _tags_by_name})
+    paginator = Paginator(frameworks, settings.RANKING_PAGE_SIZE)
+    paginator.count = found[count_key]
+    try:
+        page = paginator.page(number or 1)
+    except InvalidPage as exc:
+        raise Http404(str(exc)) from exc
+    if sort in VOTED_SORTS:
+        page.object_list = list(page.object_list)
+    else:
+        ids_key = f"ranking-ids:{key}:{sort}:{page.number}"
+        ids = kept({ids_key: lambda: list(page.object_list.values_list("pk", flat=True))})[ids_key]
+        by_pk = Framework.objects.filter(pk__in=ids).only(*rows.ROW_FIELDS).in_bulk()
+        page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]
+    give_tags(page.object_list, found["tags"])
+    return page
+
+
+def _tags_by_name() -> list[Tag]:
+    """Every tag, in the order a framework's tags come (TaggableManager's ordering)."""
+    return list(Tag.objects.order_by(Lower("name"), "name"))
+
+
+def tags_by_name() -> list[Tag]:
+    """Every tag, by name, kept."""
+    return kept({"tags": _tags_by_name})["tags"]
+
+
+def give_tags(frameworks, tags: list[Tag]) -> None:
+    """Each framework's tags as `tag_list`, by name, from `tags` (`tags_by_name()`): one query
+    for which carries which, where a prefetch cost several times more."""
+    place = {tag.pk: n for n, tag in enumerate(tags)}
+    carried: dict[int, list[int]] = {framework.pk: [] for framework in frameworks}
+    tagged = TaggedFramework.objects.filter(content_object__in=list(carried))
+    for framework_pk, tag_pk in tagged.values_list("content_object_id", "tag_id"):
+        if tag_pk in place:  # a tag made since the list was kept: the next render has it
+            carried[framework_pk].append(place[tag_pk])
+    for framework in frameworks:
+        framework.tag_list = [tags[n] for n in sorted(carried[framework.pk])]

@@ -1,0 +1,43 @@
+"""What pages derive from anything but the vote counters, kept in the shared cache between renders.
+
+A vote moves only its framework's vote counters, yet it makes every cached page stale (a new page
+version, config/pagecache.py), and the next visit renders the page again. Much of what a page
+shows does not follow votes: a framework's page of reviews, who switched to and from it, which
+frameworks share its tags, the site's mean of the stars. `kept()` keeps such values under the
+*content version*, which every change but a vote moves (reviews.services, catalog edits, account
+edits, `recount`): a value is used only under the version it was made for, so every change still
+shows on the next request on every server, and for no longer than PAGE_CACHE_SECONDS.
+PAGE_CACHE_SECONDS = 0 turns it off with the page cache.
+
+What is kept must not hold anything that follows votes (counts, scores, the order of a ranking),
+nor anything of a visitor. Values are pickled: a release that changes what one holds gives its key
+a new name, so that no server reads the old shape in the minutes both releases run.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+
+from config.pagecache import CONTENT_VERSION_KEY, current_version
+
+
+def kept(makers: dict[str, Callable[[], object]]) -> dict[str, object]:
+    """{key: value} for these cache keys: each as made under the current content version, from
+    the shared cache (one round trip for all of them), else made now by its maker and stored."""
+    if not settings.PAGE_CACHE_SECONDS:
+        return {key: make() for key, make in makers.items()}
+    keys = [f"derived:{key}" for key in makers]
+    found = cache.get_many([CONTENT_VERSION_KEY, *keys])
+    version = found.get(CONTENT_VERSION_KEY) or current_version(CONTENT_VERSION_KEY)
+    values, made = {}, {}
+    for (key, make), stored_key in zip(makers.items(), keys, strict=True):
+        stored = found.get(stored_key)
+        if stored is not None and stored[0] == version:
+            values[key] = stored[1]
+        else:
+            values[key] = make()
+            made[stored_key] = (version, values[key])
+    if made:
+        cache.set_many(made, settings.PAGE_CACHE_SECONDS)
+    return values

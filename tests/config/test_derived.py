@@ -1,0 +1,109 @@
+"""What pages derive from anything but votes, kept under the content version (config/derived.py):
+used again after a vote, made again after every other change, on every server."""
+
+import io
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from config import pagecache
+from config.derived import kept
+from reviews import services
+from reviews.models import Vote
+from tests.factories import CountedReviewFactory, CuratorFactory, FrameworkFactory, UserFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),  # on_commit bumps run for real
+    pytest.mark.usefixtures("page_cache_on"),
+]
+
+
+class Maker:
+    """Counts how often the value was made."""
+
+    def __init__(self):
+        self.made = 0
+
+    def __call__(self):
+        self.made += 1
+        return ["made", self.made]
+
+
+def made_again(maker: Maker, change) -> bool:
+    kept({"value": maker})
+    before = maker.made
+    change()
+    assert kept({"value": maker})["value"] == ["made", maker.made]
+    return maker.made > before
+
+
+@pytest.fixture
+def flask():
+    return FrameworkFactory(name="Flask", slug="flask", tags=["micro"])
+
+
+def test_a_value_is_made_once_and_then_read_from_the_cache():
+    maker = Maker()
+    assert kept({"a": maker, "b": maker}) == {"a": ["made", 1], "b": ["made", 2]}
+
+    assert kept({"a": maker, "b": maker}) == {"a": ["made", 1], "b": ["made", 2]}
+    assert maker.made == 2
+
+
+def test_a_vote_leaves_it_in_place_while_the_pages_go_stale(flask):
+    version = pagecache.current_version()
+    maker = Maker()
+
+    assert not made_again(
+        maker, lambda: services.vote_cast(user=UserFactory(), framework=flask, value=Vote.UP)
+    )
+    assert pagecache.current_version() != version
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["review", "helpful", "hide", "delete account", "catalog", "tags", "rename", "recount"],
+)
+def test_every_other_change_makes_it_again(flask, change):
+    review = CountedReviewFactory(user=UserFactory(), framework=flask, title="T", body="B.")
+
+    def rename():
+        review.user.username = "renamed"
+        review.user.save()
+
+    changes = {
+        "review": lambda: CountedReviewFactory(
+            user=UserFactory(), framework=flask, title="Another", body="B."
+        ),
+        "helpful": lambda: services.helpful_toggle(user=UserFactory(), review=review),
+        "hide": lambda: services.review_hide(review=review, curator=CuratorFactory(), reason="x"),
+        "delete account": lambda: services.account_delete(user=review.user),
+        "catalog": lambda: FrameworkFactory(name="Bottle", slug="bottle"),
+        "tags": lambda: flask.tags.add("wsgi"),
+        "rename": rename,
+        "recount": lambda: (
+            type(flask).objects.filter(pk=flask.pk).update(review_count=9),
+            call_command("recount", stdout=io.StringIO()),
+        ),
+    }
+
+    assert made_again(Maker(), changes[change])
+
+
+def test_another_server_sees_the_change_through_the_shared_version():
+    maker = Maker()
+    kept({"value": maker})
+
+    cache.set(pagecache.CONTENT_VERSION_KEY, "set-by-another-server", None)
+
+    kept({"value": maker})
+    assert maker.made == 2
+
+
+def test_it_is_off_with_the_page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    maker = Maker()
+    kept({"value": maker})
+    kept({"value": maker})
+    assert maker.made == 2
