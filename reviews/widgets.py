@@ -175,7 +175,7 @@ class VoteWidgets:
 # A visitor's own widgets per shared fragment and page version (config.fragments): every change to
 # anyone's votes or standing makes a new page version, so these hold as long as the version does.
 OWN_WIDGETS = LocalPages(limit=4 * 1024 * 1024)
-NO_VOTES = selectors.UserVotes()
+NO_VOTES = selectors.UserVotes()  # a visitor who has not voted on any of them
 
 
 def own_votes(request, fragment) -> dict:

@@ -74,36 +74,6 @@ def reads_chinese():
     return is_chinese()
 
 
-@register.simple_tag
-def rating_line(average, count, link=""):
-    """The plain average of the stars with their count, or that there are none (catalog.rows)."""
-    return rows.rating_line(average, count, link)
-
-
-@register.simple_tag
-def aspect_items(scores):
-    """The lines of a framework's aspect ratings (catalog.rows)."""
-    return rows.aspect_items(scores)
-
-
-@register.simple_tag
-def alternative_items(framework, alternatives):
-    """The lines of a framework's alternatives (catalog.rows)."""
-    return rows.alternative_items(framework, alternatives)
-
-
-@register.simple_tag
-def switch_items(others):
-    """The lines of a list of frameworks people switched from or to (catalog.rows)."""
-    return rows.switch_items(others)
-
-
-@register.simple_tag
-def tag_cloud(tags):
-    """Every tag in use, linked, with how many frameworks carry it (catalog.rows)."""
-    return rows.tag_cloud(tags)
-
-
 FILTERS = Remembered(limit=512)
 
 
@@ -117,13 +87,14 @@ def filters_form(context, filterset, active_tag):
     return FILTERS.get(key, lambda: template.render(context))
 
 
-@register.simple_tag
-def compare_aspect_rows(aspect_rows):
-    """The compare table's rows of aspects (catalog.rows)."""
-    return rows.compare_aspect_rows(aspect_rows)
-
-
-@register.simple_tag
-def compare_tag_cells(frameworks, shared_ids):
-    """The compare table's cells of tags (catalog.rows)."""
-    return rows.compare_tag_cells(frameworks, shared_ids)
+# The lines and tables that catalog.rows puts together in Python, as tags of the same names.
+for _maker in (
+    rows.rating_line,
+    rows.aspect_items,
+    rows.alternative_items,
+    rows.switch_items,
+    rows.tag_cloud,
+    rows.compare_aspect_rows,
+    rows.compare_tag_cells,
+):
+    register.simple_tag(_maker, name=_maker.__name__)

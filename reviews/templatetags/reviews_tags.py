@@ -2,11 +2,9 @@ from django import template
 
 from config.rendering import once_per_render
 from reviews import rows, selectors
-from reviews.widgets import HelpfulButtons, Shown, VoteWidgets
+from reviews.widgets import NO_VOTES, HelpfulButtons, Shown, VoteWidgets
 
 register = template.Library()
-
-NO_VOTES = selectors.UserVotes()  # a visitor who has not voted on any of them
 
 
 @register.simple_tag(takes_context=True)
