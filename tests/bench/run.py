@@ -165,7 +165,8 @@ from importlib import import_module
 from catalog.models import Framework
 store = import_module(settings.SESSION_ENGINE).SessionStore
 keys = []
-for user in get_user_model().objects.filter(username__startswith="bench").order_by("pk")[:{n}]:
+users = list(get_user_model().objects.filter(username__startswith="bench").order_by("pk")[:{n}])
+for user in users:
     session = store()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
@@ -173,7 +174,13 @@ for user in get_user_model().objects.filter(username__startswith="bench").order_
     session.create()
     keys.append(session.session_key)
 slugs = list(Framework.objects.published().order_by("?").values_list("slug", flat=True)[:300])
-print(json.dumps({{"sessions": keys, "slugs": slugs}}))
+# Each voter's votes on them, a letter per slug (u, d or -): the load sends only changes.
+from reviews.models import Vote
+cast = {{(user_id, slug): value for user_id, slug, value in Vote.objects.filter(
+    user__in=users, framework__slug__in=slugs).values_list("user_id", "framework__slug", "value")}}
+letters = {{Vote.UP: "u", Vote.DOWN: "d"}}
+votes = ["".join(letters.get(cast.get((user.pk, slug)), "-") for slug in slugs) for user in users]
+print(json.dumps({{"sessions": keys, "slugs": slugs, "votes": votes}}))
 """
 
 
@@ -338,7 +345,7 @@ def vote_probe(base: str, session: str, slug: str, csrf: str) -> None:
     conn.request(
         "POST",
         f"/frameworks/{slug}/vote/",
-        body=f"value=up&csrfmiddlewaretoken={csrf}",
+        body=f"value=clear&csrfmiddlewaretoken={csrf}",  # answered like any vote; changes nothing
         headers={
             **FORWARDED_HEADER,
             "Cookie": f"sessionid={session}; csrftoken={csrf}",
@@ -354,19 +361,42 @@ def vote_probe(base: str, session: str, slug: str, csrf: str) -> None:
         raise SystemExit(f"vote POST: HTTP {response.status}, not 200: nothing to measure")
 
 
+def next_vote(current: str | None, draw: float) -> str:
+    """What a voter's click sends, as the widget offers it: with no vote, up (70 %) or down; on a
+    vote, taking it back (half the time) or the other way. Never the vote already cast (the
+    widget turns that button into "take back"): tests/bench/vote.lua does the same."""
+    if current in (None, "clear"):
+        return "up" if draw < 0.7 else "down"
+    if draw < 0.5:
+        return "clear"
+    return "down" if current == "up" else "up"
+
+
 def votes(base: str, data: dict) -> dict:
     """VOTERS logged-in voters casting htmx votes at once, each from its own connection."""
     settle(base)
     csrf = CSRF_SECRET
     vote_probe(base, data["sessions"][0], data["slugs"][0], csrf)
     if WRK:
-        args = [csrf, ",".join(data["sessions"][:VOTERS]), ",".join(data["slugs"])]
+        args = [
+            csrf,
+            ",".join(data["sessions"][:VOTERS]),
+            ",".join(data["slugs"]),
+            ",".join(data["votes"][:VOTERS]),
+        ]
         return wrk(base + "/", connections=VOTERS, threads=VOTERS, script=VOTE_LUA, args=args)
     import random
 
+    names = {"u": "up", "d": "down", "-": None}
+    cast = [  # each voter's votes: every vote sent is a change
+        {slug: names[letter] for slug, letter in zip(data["slugs"], votes)}
+        for votes in data["votes"][:VOTERS]
+    ]
+
     def body(index, count):
         slug = random.choice(data["slugs"])
-        value = "up" if random.random() < 0.7 else "down"
+        value = next_vote(cast[index % VOTERS].get(slug), random.random())
+        cast[index % VOTERS][slug] = value
         cookie = f"sessionid={data['sessions'][index % len(data['sessions'])]}; csrftoken={csrf}"
         headers = {
             "Cookie": cookie,

@@ -1,6 +1,9 @@
--- Vote POSTs as htmx sends them: each wrk thread is one logged-in voter (its own session),
--- voting up (70 %) or down on random frameworks. Arguments: CSRF secret, session keys, slugs
--- (comma-separated). Prints how many answers were not 200 (a redirect or a 403 casts nothing, and
+-- Vote POSTs as htmx sends them: each wrk thread is one logged-in voter (its own session) clicking
+-- the widget on random frameworks: with no vote, up (70 %) or down; on a vote, taking it back (half
+-- the time) or the other way. Every vote sent is a change, as the widget sends them (its button for
+-- the vote already cast takes it back); run.next_vote does the same in Python. Arguments: CSRF
+-- secret, session keys, slugs, and each voter's votes on those slugs as a letter per slug (u, d or
+-- -), all comma-separated. Prints how many answers were not 200 (a redirect or a 403 casts nothing, and
 -- wrk counts only 4xx and 5xx as failures).
 local threads = {}
 
@@ -25,8 +28,13 @@ function init(args)
   wrk.headers["Origin"] = "https://" .. wrk.host .. ":" .. wrk.port
   wrk.headers["HX-Request"] = "true"
   wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-  body_up = "value=up&csrfmiddlewaretoken=" .. csrf
-  body_down = "value=down&csrfmiddlewaretoken=" .. csrf
+  suffix = "&csrfmiddlewaretoken=" .. csrf
+  -- this voter's votes, by slug: given as a letter per slug (u, d or -), then as cast
+  local names = {u = "up", d = "down"}
+  local all = split(args[4])
+  local letters = all[(voter - 1) % #all + 1]
+  cast = {}
+  for i = 1, #slugs do cast[slugs[i]] = names[string.sub(letters, i, i)] end
   not_ok = 0
 end
 
@@ -40,8 +48,15 @@ function done(summary, latency, requests)
   io.write(string.format("not 200: %d\n", total))
 end
 
+local function next_vote(current, draw)
+  if current == nil or current == "clear" then return draw < 0.7 and "up" or "down" end
+  if draw < 0.5 then return "clear" end
+  return current == "up" and "down" or "up"
+end
+
 request = function()
   local slug = slugs[math.random(#slugs)]
-  local body = math.random() < 0.7 and body_up or body_down
-  return wrk.format("POST", "/frameworks/" .. slug .. "/vote/", nil, body)
+  local value = next_vote(cast[slug], math.random())
+  cast[slug] = value
+  return wrk.format("POST", "/frameworks/" .. slug .. "/vote/", nil, "value=" .. value .. suffix)
 end
