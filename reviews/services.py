@@ -67,12 +67,17 @@ def _locked_frameworks(pks: Iterable[int], *fields: str) -> dict[int, Framework]
     return {framework.pk: framework for framework in rows}
 
 
-def _save_votes(framework: Framework) -> None:
-    """Store the vote counters of a locked framework, its scores recomputed from them."""
+def _score(framework: Framework) -> None:
+    """Recompute a framework's scores from its vote counters."""
     framework.score = ranking.wilson_lower_bound(framework.upvotes, framework.downvotes)
     framework.recent_score = ranking.wilson_lower_bound(
         framework.recent_upvotes, framework.recent_downvotes
     )
+
+
+def _save_votes(framework: Framework) -> None:
+    """Store the vote counters of a locked framework, its scores recomputed from them."""
+    _score(framework)
     counters = {field: getattr(framework, field) for field in VOTE_COUNTER_FIELDS}
     Framework.objects.filter(pk=framework.pk).update(**counters)
     pagecache.bump_on_commit(votes_only=True)
@@ -282,7 +287,6 @@ def suspension_lift(*, suspension: Suspension, curator, reason: str = "") -> int
 # Votes ------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def vote_cast(*, user, framework: Framework, value: int | None) -> Framework:
     """Set the user's vote on the framework to +1, −1 or none; returns the framework with its
     vote counters as now stored.
@@ -292,6 +296,29 @@ def vote_cast(*, user, framework: Framework, value: int | None) -> Framework:
     """
     if value not in (Vote.UP, Vote.DOWN, None):
         raise ValueError(f"invalid vote value {value!r}")
+    locked = _vote_in_two_round_trips(user, value, pk=framework.pk)
+    if locked is None:
+        return _vote_cast(user=user, framework=framework, value=value)
+    return _with_counters(framework, locked)
+
+
+def vote_cast_on(*, user, slug: str, value: int | None) -> Framework:
+    """vote_cast() on the published framework with this slug, read under the vote's lock (no
+    read before it): returns it with its name, slug and vote counters as now stored. Raises
+    Framework.DoesNotExist when no published framework has the slug."""
+    if value not in (Vote.UP, Vote.DOWN, None):
+        raise ValueError(f"invalid vote value {value!r}")
+    locked = _vote_in_two_round_trips(user, value, slug=slug)
+    if locked is None:
+        framework = Framework.objects.published().for_vote().get(slug=slug)
+        return _vote_cast(user=user, framework=framework, value=value)
+    return locked
+
+
+@transaction.atomic
+def _vote_cast(*, user, framework: Framework, value: int | None) -> Framework:
+    """vote_cast() through the ORM: any database, inside a transaction or not, and whenever the
+    vote moves the account's standing (so every vote of the account moves with it)."""
     standing = _locked_standing(user)
     # A vote never changes its account's standing: unless the account comes into good standing
     # (or leaves it) right now, no other vote moves and only this framework is locked.
@@ -325,6 +352,142 @@ def vote_cast(*, user, framework: Framework, value: int | None) -> Framework:
             _add_vote(locked, value=value, in_week=True, in_year=True, sign=1)
     _save_votes(locked)
     return _with_counters(framework, locked)
+
+
+# The vote in two round trips (PostgreSQL, outside a transaction): the same locks in the same
+# order and the same writes as _vote_cast, sent as two batches of statements. The first takes the
+# standing's lock, then the framework's, then reads the vote: three statements, each with its own
+# snapshot, so the vote is read after both locks are held, as _vote_cast reads it. Python then
+# works out the new counters (and the scores, with catalog.ranking) exactly as _vote_cast does,
+# and the second batch writes the vote and the counters and commits. A vote POST spends most of
+# its time on the database's round trips and the ORM's building of queries (eight queries, about
+# 2.5 ms of a worker's CPU): this path spends two round trips and about 0.2 ms.
+
+_VOTE_COLUMNS = ("id", "value", "counted", "in_week", "in_year")
+_FRAMEWORK_COLUMNS = ("id", "name", "slug", *VOTE_COUNTER_FIELDS)
+
+
+def _two_round_trips_apply() -> bool:
+    connection = transaction.get_connection()
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def _vote_in_two_round_trips(user, value: int | None, *, pk=None, slug=None) -> Framework | None:
+    """The vote cast (see above); None when this path does not apply (not PostgreSQL, inside a
+    transaction, an account with no standing yet, or one whose standing the vote would move),
+    and nothing was done: _vote_cast does it. Raises Framework.DoesNotExist, having done nothing,
+    when no published framework has this pk or slug."""
+    if not _two_round_trips_apply():
+        return None
+    connection = transaction.get_connection()
+    now = timezone.now()
+    young = hold_ends(user) > now  # its standing may hang on a published review
+    framework_is = "id = %(pk)s" if slug is None else "slug = %(slug)s"
+    params = {"user": user.pk, "pk": pk, "slug": slug, "published": Review.Status.PUBLISHED}
+    reads = [
+        f"SELECT votes_count, suspension_id FROM {Standing._meta.db_table}"
+        " WHERE user_id = %(user)s FOR UPDATE",
+        f"SELECT {', '.join(_FRAMEWORK_COLUMNS)} FROM {Framework._meta.db_table}"
+        f" WHERE {framework_is} AND is_published FOR UPDATE",
+        f"SELECT {', '.join(_VOTE_COLUMNS)} FROM {Vote._meta.db_table} WHERE user_id = %(user)s"
+        f" AND framework_id = (SELECT id FROM {Framework._meta.db_table} WHERE {framework_is})",
+    ]
+    if young:
+        reads.append(
+            f"SELECT EXISTS (SELECT 1 FROM {Review._meta.db_table}"
+            " WHERE user_id = %(user)s AND status = %(published)s)"
+        )
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute("; ".join(["BEGIN", *reads]), params)
+            results = []
+            while cursor.nextset():  # the first result is BEGIN's
+                results.append(cursor.fetchall())
+            standing_row, framework_row, vote_row = results[:3]
+            published_review = results[3][0][0] if young else None
+            locked = _framework_from(framework_row[0]) if framework_row else None
+            writes = None
+            if standing_row and locked is not None:
+                writes = _vote_writes(
+                    user, value, now, standing_row[0], locked, vote_row, published_review
+                )
+            if writes is None:  # no such framework, no standing yet, or the standing moves
+                cursor.execute("ROLLBACK")
+            else:
+                cursor.execute("; ".join([*writes[0], "COMMIT"]), writes[1])
+        except BaseException:
+            _roll_back(connection)
+            raise
+    if locked is None:
+        raise Framework.DoesNotExist(f"no published framework {slug or pk!r}")
+    if writes is None:
+        return None
+    if writes[0]:
+        pagecache.bump()  # as _save_votes has it done once the vote commits
+    return locked
+
+
+def _roll_back(connection) -> None:
+    """End the transaction a failed batch left open; close a connection that cannot (Django opens
+    a new one for the next query)."""
+    try:
+        if connection.connection is not None:
+            connection.connection.rollback()
+    except Exception:
+        connection.close()
+
+
+def _framework_from(row) -> Framework:
+    return Framework(**dict(zip(_FRAMEWORK_COLUMNS, row, strict=True)))
+
+
+def _vote_writes(user, value, now, standing_row, locked: Framework, vote_row, published_review):
+    """The statements (and their parameters) that cast the vote on the locked framework, as
+    _vote_cast writes it; none when the vote is already so. None when the vote would move the
+    account's standing: _vote_cast then does it all. `published_review` is whether the account
+    has one, or None when its age alone qualifies it (_qualifies' rule)."""
+    votes_count, suspension_id = standing_row
+    standing = Standing(user_id=user.pk, votes_count=votes_count, suspension_id=suspension_id)
+    if suspension_id is not None:
+        counting = False
+    elif published_review is not None:
+        counting = published_review
+    else:
+        counting = True
+    if counting != votes_count:
+        return None
+    user.standing = standing
+    old = dict(zip(_VOTE_COLUMNS, vote_row[0], strict=True)) if vote_row else None
+    if (old["value"] if old else None) == value:
+        return [], {}
+    if old is not None and old["counted"]:
+        in_week, in_year = old["in_week"], old["in_year"]
+        _add_vote(locked, value=old["value"], in_week=in_week, in_year=in_year, sign=-1)
+    table = Vote._meta.db_table
+    params = {"user": user.pk, "framework": locked.pk, "value": value, "counted": votes_count}
+    params["now"] = now
+    if value is None:
+        change = f"DELETE FROM {table} WHERE id = %(vote)s"
+        params["vote"] = old["id"]
+    elif old is None:
+        change = (
+            f"INSERT INTO {table} (user_id, framework_id, value, created_at, updated_at, counted,"
+            " in_week, in_year) VALUES (%(user)s, %(framework)s, %(value)s, %(now)s, %(now)s,"
+            " %(counted)s, true, true)"
+        )
+    else:
+        change = (
+            f"UPDATE {table} SET value = %(value)s, updated_at = %(now)s, counted = %(counted)s,"
+            " in_week = true, in_year = true WHERE id = %(vote)s"
+        )
+        params["vote"] = old["id"]
+    if value is not None and votes_count:
+        _add_vote(locked, value=value, in_week=True, in_year=True, sign=1)
+    _score(locked)
+    counters = ", ".join(f"{field} = %({field})s" for field in VOTE_COUNTER_FIELDS)
+    params.update({field: getattr(locked, field) for field in VOTE_COUNTER_FIELDS})
+    update = f"UPDATE {Framework._meta.db_table} SET {counters} WHERE id = %(framework)s"
+    return [f"WITH vote AS ({change}) {update}"], params
 
 
 def _with_counters(framework: Framework, locked: Framework) -> Framework:

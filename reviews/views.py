@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from config import limits
 from config.derived import kept
 from config.http import safe_next
 from config.pagecache import cache_anonymous
+from config.rendering import reverse_slug
 from reviews import selectors, services
 from reviews.forms import AccountDeleteForm, ReportForm, ReviewForm
 from reviews.models import ModerationAction, Review, Vote
@@ -54,25 +56,32 @@ def _vote_widget_context(framework, my_votes, back: str) -> dict:
 
 @require_POST
 def vote(request, slug):
-    framework = get_object_or_404(Framework.objects.published().for_vote(), slug=slug)
-    back = safe_next(request, framework.get_absolute_url())
+    back = safe_next(request, reverse_slug("catalog:detail", slug))
     if not request.user.is_authenticated:
+        get_object_or_404(Framework.objects.published(), slug=slug)
         return _login_first(request, back)
     choice = request.POST.get("value")
     if choice not in Vote.VALUES:
+        get_object_or_404(Framework.objects.published(), slug=slug)
         return bad_request(request, _("A vote is “up”, “down” or “clear”."))
-    refused = limits.refusal(
-        request,
-        "vote",
-        partial="reviews/_vote_widget.html",
-        context=lambda: _vote_widget_context(
+
+    def widget_as_it_is():
+        framework = get_object_or_404(Framework.objects.published().for_vote(), slug=slug)
+        return _vote_widget_context(
             framework, selectors.user_votes(request.user, [framework]), back
-        ),
+        )
+
+    refused = limits.refusal(
+        request, "vote", partial="reviews/_vote_widget.html", context=widget_as_it_is
     )
     if refused:
         return refused
     value = Vote.VALUES[choice]
-    framework = services.vote_cast(user=request.user, framework=framework, value=value)
+    try:
+        # The framework is read under the vote's lock: no read of it before.
+        framework = services.vote_cast_on(user=request.user, slug=slug, value=value)
+    except Framework.DoesNotExist:
+        raise Http404 from None
     if request.htmx:
         my_votes = selectors.user_vote_cast(request.user, framework, value)
         context = _vote_widget_context(framework, my_votes, back)
