@@ -124,9 +124,10 @@ if REDIS_URL:
             "KEY_PREFIX": "pywebrank",
         }
     }
-    # Each logged-in request reads its session from Redis instead of a query; the database
-    # keeps every session too, so flushing or restarting Redis logs nobody out.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Each logged-in request reads its session from Redis instead of a query (from this
+    # process's watched copy: config/sessions.py); the database keeps every session too, so
+    # flushing or restarting Redis logs nobody out.
+    SESSION_ENGINE = "config.sessions"
 elif PRODUCTION:
     # Every gunicorn worker must see the same counts (API throttling): without Redis, the
     # database's cache table, made by `manage.py createcachetable` (which `make migrate` runs).
