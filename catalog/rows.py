@@ -21,7 +21,7 @@ from django.utils.translation import get_language, gettext, ngettext, npgettext,
 
 from catalog import ranking
 from catalog.models import Framework, FrameworkQuerySet
-from config.rendering import around_slug
+from config.rendering import around_slug, reverse_once
 
 MONOGRAM_COLOURS = 12
 # What a ranking's row shows of a framework, its vote widget (reviews.widgets) included.
@@ -90,10 +90,9 @@ class Approvals:
     title). What every framework's says alike is translated once per page."""
 
     def __init__(self):
-        self.no_votes = gettext("No votes yet")
-        self.unvoted = gettext("Until people vote, frameworks keep the article's order.")
-        how = gettext("How the ranking works")
-        self.how = f'<p><a href="{reverse("catalog:about-ranking")}#approval">{how}</a></p>'
+        self.no_votes, self.unvoted, self.how = _approval_words(
+            get_language(), reverse_once("catalog:about-ranking")
+        )
 
     def details(self, upvotes: int, downvotes: int) -> str:
         a = ranking.approval(upvotes, downvotes)
@@ -130,6 +129,17 @@ class Approvals:
     {self.how}
   </div>
 </details>"""
+
+
+@lru_cache(maxsize=16)
+def _approval_words(language: str | None, about_ranking: str) -> tuple[str, str, str]:
+    """What every approval says alike, in the active language (the key: looked up once each)."""
+    how = gettext("How the ranking works")
+    return (
+        gettext("No votes yet"),
+        gettext("Until people vote, frameworks keep the article's order."),
+        f'<p><a href="{about_ranking}#approval">{how}</a></p>',
+    )
 
 
 def tag_list(tags, *, tags_url: str, label: str, language: str | None) -> SafeString:

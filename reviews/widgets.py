@@ -9,6 +9,7 @@ so every copy of this framework's widget on the page updates; without JavaScript
 back to `back`). Anonymous visitors get links instead: log in, then confirm the same vote.
 """
 
+from functools import lru_cache
 from html import escape  # Django's escape() is this, behind layers that cost more than it
 from typing import NamedTuple
 from urllib.parse import quote, quote_plus, urlencode
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from catalog.rows import Approvals
 from config.pagecache import VERSION_KEY, LocalPages, current_version
@@ -84,6 +85,24 @@ def rate_limited(retry_minutes) -> str:
     return f'<p class="message message-error limit-message" role="alert">{message}</p>'
 
 
+@lru_cache(maxsize=16)
+def _words(language: str | None, logged_in: bool) -> tuple[dict, dict]:
+    """The widgets' labels and own-vote lines in the active language (the key), looked up once."""
+    if not logged_in:
+        labels = {
+            "up": gettext("Log in to vote %(name)s up; up-votes:"),
+            "down": gettext("Log in to vote %(name)s down; down-votes:"),
+        }
+        return labels, {}
+    labels = {
+        "up": gettext("Vote %(name)s up; up-votes:"),
+        "down": gettext("Vote %(name)s down; down-votes:"),
+        "take-back-up": gettext("Take back your up-vote on %(name)s; up-votes:"),
+        "take-back-down": gettext("Take back your down-vote on %(name)s; down-votes:"),
+    }
+    return labels, {Vote.UP: gettext("You voted up"), Vote.DOWN: gettext("You voted down")}
+
+
 class VoteWidgets:
     """The vote widgets of one page, for one visitor, whose forms send them back to `back`."""
 
@@ -92,25 +111,12 @@ class VoteWidgets:
         self.logged_in = request.user.is_authenticated
         self.back = back
         self.approvals = Approvals()
+        self.labels, self.voted = _words(get_language(), self.logged_in)
         if self.logged_in:
             self.hidden = f'<input type="hidden" name="next" value="{escape(back)}">'
             self.csrf = csrf_field(csrf_token)
-            self.labels = {
-                "up": gettext("Vote %(name)s up; up-votes:"),
-                "down": gettext("Vote %(name)s down; down-votes:"),
-                "take-back-up": gettext("Take back your up-vote on %(name)s; up-votes:"),
-                "take-back-down": gettext("Take back your down-vote on %(name)s; down-votes:"),
-            }
-            self.voted = {
-                Vote.UP: gettext("You voted up"),
-                Vote.DOWN: gettext("You voted down"),
-            }
         else:
             self.login_to_vote = LoginToVote(back)
-            self.labels = {
-                "up": gettext("Log in to vote %(name)s up; up-votes:"),
-                "down": gettext("Log in to vote %(name)s down; down-votes:"),
-            }
 
     def render(self, framework, votes, *, oob=False, retry_minutes=None) -> SafeString:
         """The widget for `framework`, with the visitor's own vote from `votes` (user_votes)."""
