@@ -1,5 +1,6 @@
 """config.settings read from the environment, each case in a fresh interpreter."""
 
+import importlib
 import json
 import os
 import re
@@ -124,7 +125,11 @@ def test_redis_url_serves_sessions_from_redis_and_keeps_them_in_the_database():
     with_redis = settings_with(REDIS_URL="redis://cache.example.org:6379/1")
     without = settings_with(DATABASE_URL="postgres://user:pw@db.example.org:5432/pywebrank")
 
-    assert with_redis["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert with_redis["SESSION_ENGINE"] == "config.sessions"  # Django's cached_db, watched
+    assert issubclass(
+        importlib.import_module("config.sessions").SessionStore,
+        importlib.import_module("django.contrib.sessions.backends.cached_db").SessionStore,
+    )
     assert without["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
 
 

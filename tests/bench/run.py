@@ -389,7 +389,7 @@ def votes(base: str, data: dict) -> dict:
 
     names = {"u": "up", "d": "down", "-": None}
     cast = [  # each voter's votes: every vote sent is a change
-        {slug: names[letter] for slug, letter in zip(data["slugs"], votes)}
+        {slug: names[letter] for slug, letter in zip(data["slugs"], votes, strict=True)}
         for votes in data["votes"][:VOTERS]
     ]
 
@@ -410,7 +410,10 @@ def votes(base: str, data: dict) -> dict:
 
 
 def serve(env: dict, port: int) -> subprocess.Popen:
-    return gunicorn(env, port, "tests.bench.wsgi", "--workers", str(WORKERS), "--timeout", "300")
+    # With the deployment's gunicorn configuration (config/gunicorn.conf.py), as the README runs it.
+    config = str(BASE_DIR / "config" / "gunicorn.conf.py")
+    options = ("--config", config, "--workers", str(WORKERS), "--timeout", "300")
+    return gunicorn(env, port, "tests.bench.wsgi", *options)
 
 
 def report(results: dict) -> list[str]:
