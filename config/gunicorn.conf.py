@@ -24,3 +24,13 @@ logconfig_dict = {
         "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
     },
 }
+
+
+def post_worker_init(worker):
+    """Move everything the worker has loaded (Django, the site's modules, settings, URLs) out of
+    the garbage collector's sight: a full collection otherwise walks those 100,000-odd objects,
+    tens of milliseconds during which the worker answers nobody (the slowest 1 % of requests
+    under load). Objects made later, by requests, are collected as usual."""
+    import gc
+
+    gc.freeze()

@@ -65,3 +65,16 @@ def test_the_proxy_passes_the_scheme_the_client_and_the_request_id_and_probes_ov
     assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in nginx
     assert "proxy_set_header X-Request-ID $pywebrank_request_id;" in nginx
     assert compose()["services"]["app1"]["environment"]["TRUSTED_PROXY_COUNT"] == "1"
+
+
+def test_gunicorn_workers_freeze_what_they_loaded_out_of_the_collectors_sight():
+    import gc
+    import runpy
+
+    hooks = runpy.run_path(str(BASE_DIR / "config" / "gunicorn.conf.py"))
+    gc.unfreeze()
+    try:
+        hooks["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 10_000  # Django and the site, loaded by the test run
+    finally:
+        gc.unfreeze()
