@@ -478,7 +478,8 @@ def compare_tag_cells(frameworks, shared_ids) -> SafeString:
     """Each compared framework's tags, linked, those it shares with another marked."""
     language = get_language()
     tags_url = reverse("catalog:tag-list")
-    shared_note = f'<span class="visually-hidden"> ({escape(gettext("shared"))})</span>'
+    shared = escape(gettext("shared"))  # outside the f-string, where makemessages finds it
+    shared_note = f'<span class="visually-hidden"> ({shared})</span>'
     cells = []
     for framework in frameworks:
         if not framework.tag_list:
