@@ -9,6 +9,7 @@ from django.db.models import Count, Window
 
 from catalog import aspects, pages, ranking
 from catalog.models import Framework, TaggedFramework
+from config.derived import kept
 
 MAX_COMPARED = 4
 # Slugs looked up at most: bounds the query and the message, whatever the query string holds.
@@ -65,27 +66,63 @@ def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(value for value in cleaned if value))
 
 
-def comparison_of(asked: list[str], *, mean: float | None = None) -> Comparison:
+# What the compare page shows of a framework that no vote changes: kept between renders.
+SHOWN_FIELDS = (
+    "name",
+    "slug",
+    "status",
+    "website",
+    "description",
+    "description_en",
+    "drawbacks",
+    "drawbacks_en",
+    "review_count",
+    "rating_sum",
+    *aspects.COUNTER_FIELDS,
+)
+
+
+def comparison_of(asked: list[str]) -> Comparison:
     """The published frameworks named by these slugs, up to four, in the order asked.
 
     Duplicates collapse; anything that is not a published framework's slug is named in
-    `unknown`, never looked up if it could not be a slug at all. Each framework carries its
-    `position` in the ranking, its tags as `tag_list` and its Bayesian rating against `mean`
-    (the site's mean of the stars: worked out when not given). Two queries.
+    `unknown`, never looked up if it could not be a slug at all. Each framework carries its tags
+    as `tag_list` and its Bayesian rating, kept (config.derived) since no vote changes them, and
+    its vote counters and `position` in the ranking, read now: one query after a vote.
     """
     slugs = _unique(asked)[:MAX_ASKED]
+    key = f"comparison:{pages.filters_key(*slugs)}"
+    comparison = kept({key: lambda: _lasting(slugs)})[key]
+    now = _votes_now(comparison.frameworks)
+    # A framework unpublished while this was kept: gone from the next render, and from this one.
+    comparison.frameworks = [f for f in comparison.frameworks if f.pk in now]
+    for framework in comparison.frameworks:
+        upvotes, downvotes, score, position = now[framework.pk]
+        framework.upvotes, framework.downvotes, framework.score = upvotes, downvotes, score
+        framework.position = position
+    comparison.best = _best_of(comparison.frameworks)
+    return comparison
+
+
+def _votes_now(frameworks: list[Framework]) -> dict[int, list]:
+    """{id: [upvotes, downvotes, score, position]} of these frameworks as they are now."""
+    read = Framework.objects.published().filter(pk__in=[f.pk for f in frameworks])
+    read = read.with_position().order_by()
+    fields = ("pk", "upvotes", "downvotes", "score", "position")
+    return {pk: votes for pk, *votes in read.values_list(*fields)}
+
+
+def _lasting(slugs: list[str]) -> Comparison:
+    """What no vote changes of the comparison of these slugs: three queries (the frameworks,
+    their tags, the site's mean of the stars when it is not kept)."""
     lookup = [slug for slug in slugs if _SLUG.fullmatch(slug)]
-    found = {
-        framework.slug: framework
-        for framework in Framework.objects.published().filter(slug__in=lookup).with_position()
-    }
-    if mean is None:
-        mean = Framework.objects.published().mean_rating()
+    found = Framework.objects.published().filter(slug__in=lookup).only(*SHOWN_FIELDS)
+    found = {framework.slug: framework for framework in found.with_tag_list()}
+    mean = pages.mean_rating()
     for framework in found.values():
         framework.bayes_rating = ranking.bayesian_average(
             framework.rating_sum, framework.review_count, mean
         )
-    pages.give_tags(found.values(), pages.tags_by_name())
     known = [found[slug] for slug in slugs if slug in found]
     comparison = Comparison(
         frameworks=known[:MAX_COMPARED],
@@ -94,7 +131,6 @@ def comparison_of(asked: list[str], *, mean: float | None = None) -> Comparison:
     )
     counts = Counter(tag.pk for f in comparison.frameworks for tag in f.tag_list)
     comparison.shared_tag_ids = {pk for pk, count in counts.items() if count > 1}
-    comparison.best = _best_of(comparison.frameworks)
     return comparison
 
 

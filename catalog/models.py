@@ -1,3 +1,5 @@
+from functools import cache
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
@@ -123,19 +125,7 @@ class FrameworkQuerySet(models.QuerySet):
 
     def with_position(self):
         """Annotate `position`: the place under the default sort among published frameworks."""
-        outer = OuterRef
-        level = Q(score=outer("score"), downvotes=outer("downvotes"))
-        outer_unranked = IsNull(outer("seed_rank"), True)  # added after the article
-        ahead = Framework.objects.published().filter(
-            Q(score__gt=outer("score"))
-            | Q(score=outer("score"), downvotes__lt=outer("downvotes"))
-            | (level & Q(seed_rank__lt=outer("seed_rank")))
-            | (level & Q(seed_rank__isnull=False) & outer_unranked)
-            | (level & Q(seed_rank__isnull=True, name__lt=outer("name")) & outer_unranked)
-        )
-        # COUNT(*) as a subquery: grouped by a column every row shares, so one row or none.
-        count = ahead.order_by().values("is_published").annotate(n=Count("pk")).values("n")
-        return self.annotate(position=Coalesce(Subquery(count[:1]), 0) + 1)
+        return self.annotate(position=_position())
 
     def position_of(self, framework) -> int:
         """The framework's place among these under the default sort (1 = top); one query."""
@@ -150,6 +140,26 @@ class FrameworkQuerySet(models.QuerySet):
         else:  # seed ranks are unique: no tie goes further
             ties = same_votes & Q(seed_rank__lt=framework.seed_rank)
         return self.filter(Q(score__gt=framework.score) | same_score | ties)
+
+
+@cache
+def _position():
+    """`with_position()`'s expression: one more than the published frameworks ahead (a COUNT
+    subquery). Made once per process: building its filter took longer than the database takes to
+    run it, and each query resolves its own copy."""
+    outer = OuterRef
+    level = Q(score=outer("score"), downvotes=outer("downvotes"))
+    outer_unranked = IsNull(outer("seed_rank"), True)  # added after the article
+    ahead = Framework.objects.published().filter(
+        Q(score__gt=outer("score"))
+        | Q(score=outer("score"), downvotes__lt=outer("downvotes"))
+        | (level & Q(seed_rank__lt=outer("seed_rank")))
+        | (level & Q(seed_rank__isnull=False) & outer_unranked)
+        | (level & Q(seed_rank__isnull=True, name__lt=outer("name")) & outer_unranked)
+    )
+    # COUNT(*) as a subquery: grouped by a column every row shares, so one row or none.
+    count = ahead.order_by().values("is_published").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(count[:1]), 0) + 1
 
 
 def is_chinese(language: str | None = None) -> bool:

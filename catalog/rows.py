@@ -16,11 +16,12 @@ from html import escape  # Django's escape() is this, behind layers that cost mo
 from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext, npgettext, pgettext
 
 from catalog import ranking
-from catalog.models import Framework, FrameworkQuerySet
+from catalog.models import Framework, FrameworkQuerySet, is_chinese
 from config.rendering import around_slug, reverse_once
 
 MONOGRAM_COLOURS = 12
@@ -68,7 +69,7 @@ def rating_words(average, count: int) -> SafeString:
 
 
 def rating_line(average, count: int, link: str = "") -> SafeString:
-    """The headline of `catalog/_rating.html`: the plain average and the count, or none yet."""
+    """The headline of `rating_summary`: the plain average and the count, or none yet."""
     if not count:
         none_yet = gettext("No reviews yet")
         return mark_safe(f'<p class="rating-line muted">{none_yet}</p>')
@@ -76,6 +77,28 @@ def rating_line(average, count: int, link: str = "") -> SafeString:
     if link:
         words = f'<a href="{escape(link)}">{words}</a>'
     return mark_safe(f'<p class="rating-line">{words}</p>')
+
+
+def rating_summary(average, count: int, bayesian=None, link: str = "") -> SafeString:
+    """Stars in plain words, the same everywhere: the plain average with its count as the
+    headline (`rating_line`) and, once reviewed, the rating that the "best reviewed" order sorts
+    by (`bayesian`, when given), explained one tap away."""
+    line = rating_line(average, count, link)
+    if not count or bayesian is None:
+        return line
+    sorted_as = gettext("Sorted by rating as %(rating)s") % {"rating": floatformat(bayesian, 1)}
+    pulled = gettext(
+        "When sorting by rating, the average is pulled towards the average of all reviews on the "
+        "site as if every framework had five more average reviews, so a single review cannot "
+        "carry a framework to the top or the bottom. The headline is the plain average."
+    )
+    how = gettext("How the ranking works")
+    about = reverse_once("catalog:about-ranking")
+    return mark_safe(f"""{line}
+  <details class="rating-more">
+    <summary>{sorted_as}</summary>
+    <p>{pulled} <a href="{about}#rating">{how}</a></p>
+  </details>""")
 
 
 def whole_percent(share) -> int:
@@ -152,6 +175,25 @@ def tag_list(tags, *, tags_url: str, label: str, language: str | None) -> SafeSt
         for tag in tags
     )
     return mark_safe(f'<ul class="tags" aria-label="{label}">{links}</ul>')
+
+
+def seed_text(framework: Framework, name: str) -> SafeString:
+    """The article's strengths or drawbacks (`name`): as written for Chinese readers; for others
+    our translation, marked so, with the article's text one tap away as its source."""
+    source = linebreaks(getattr(framework, name), autoescape=True)
+    if framework.is_translated(name):
+        translation = linebreaks(framework.text_for(name), autoescape=True)
+        ours = gettext("Our translation. The article's text, in Chinese")
+        return mark_safe(f"""<div class="seed-text seed-translation">{translation}</div>
+  <details class="seed-source">
+    <summary>{ours}</summary>
+    <div class="seed-text" lang="zh-Hans">{source}</div>
+  </details>""")
+    shown = f'<div class="seed-text" lang="zh-Hans">{source}</div>'
+    if getattr(framework, name) and not is_chinese():
+        untranslated = gettext("Not translated yet: the article's text, in Chinese.")
+        shown += f'\n  <p class="muted seed-untranslated">{untranslated}</p>'
+    return mark_safe(shown)
 
 
 def statistical_ties(frameworks, sort=None) -> set[int]:
@@ -345,13 +387,66 @@ def tag_cloud(tags) -> SafeString:
     return mark_safe("".join(items))
 
 
-# The compare table: its rows of aspects and of tags, like the ranking's rows.
+# The compare table: its cells and rows, like the ranking's rows. `comparison` is what
+# catalog.compare.comparison_of gives: the frameworks in their columns' order, and `best`, the
+# ids of those that lead each measure.
+
+
+def compare_head_cells(frameworks) -> SafeString:
+    """The head of each compared framework's column: its monogram, name (linked) and status."""
+    detail = around_slug("catalog:detail")
+    cells = []
+    for framework in frameworks:
+        slug = escape(framework.slug)
+        badge = ""
+        if framework.status != Framework.Status.ACTIVE:
+            badge = (
+                f'<span class="badge badge-{escape(framework.status)}">'
+                f"{escape(framework.get_status_display())}</span>"
+            )
+        cells.append(f"""
+            <th scope="col" class="compare-framework" data-slug="{slug}">
+              {monogram(framework.name, framework.slug)}
+              <a href="{detail[0]}{slug}{detail[1]}">{escape(framework.name)}</a>
+              {badge}
+            </th>""")
+    return mark_safe("".join(cells))
+
+
+def compare_rank_cells(comparison) -> SafeString:
+    """Each compared framework's place in the ranking, the highest marked."""
+    best, mark = comparison.best.get("rank", ()), best_mark()
+    cells = []
+    for framework in comparison.frameworks:
+        place = f'<strong class="rank-number">#{framework.position}</strong>'
+        cells.append(f"\n          <td>{place}{' ' + mark if framework.pk in best else ''}</td>")
+    return mark_safe("".join(cells))
+
+
+def compare_rating_cells(comparison) -> SafeString:
+    """Each compared framework's stars (`rating_summary`), linked to its reviews, the best
+    reviewed marked."""
+    best, mark = comparison.best.get("rating", ()), best_mark()
+    detail = around_slug("catalog:detail")
+    cells = []
+    for framework in comparison.frameworks:
+        link = f"{detail[0]}{framework.slug}{detail[1]}#reviews"
+        stars = rating_summary(
+            framework.average_rating, framework.review_count, framework.bayesian_rating, link
+        )
+        cells.append(f"\n          <td>{stars}{mark if framework.pk in best else ''}</td>")
+    return mark_safe("".join(cells))
+
+
+def best_mark() -> SafeString:
+    """The mark of the framework that leads a row of the compare table (catalog/_best.html)."""
+    return render_to_string("catalog/_best.html")
 
 
 def compare_aspect_rows(aspect_rows) -> SafeString:
     """One row per aspect (Comparison.aspect_rows): each framework's average and how many rated
-    it, the leader marked (catalog/_best.html), or that too few did."""
-    best = render_to_string("catalog/_best.html")
+    it, the leader marked (`best_mark`), or that too few did."""
+    best = best_mark()
     rows = []
     for aspect, scores in aspect_rows:
         cells = []
@@ -383,7 +478,8 @@ def compare_tag_cells(frameworks, shared_ids) -> SafeString:
     """Each compared framework's tags, linked, those it shares with another marked."""
     language = get_language()
     tags_url = reverse("catalog:tag-list")
-    shared_note = f'<span class="visually-hidden"> ({escape(gettext("shared"))})</span>'
+    shared = escape(gettext("shared"))  # outside the f-string, where makemessages finds it
+    shared_note = f'<span class="visually-hidden"> ({shared})</span>'
     cells = []
     for framework in frameworks:
         if not framework.tag_list:

@@ -159,7 +159,7 @@ def best(request, slug):
 
 @cache_anonymous
 def compare(request):
-    comparison = comparison_of(request.GET.getlist("f"), mean=pages.mean_rating())
+    comparison = comparison_of(request.GET.getlist("f"))
     query = request.GET.get("q", "").strip()[:100]
     choices = Framework.objects.published().picker(query, exclude=comparison.frameworks)
     context = {"comparison": comparison, "choices": choices[:PICKER_SIZE], "query": query}

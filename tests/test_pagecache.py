@@ -125,7 +125,7 @@ def test_a_catalog_edit_shows_on_the_next_request(catalog):
     assert "Flask Renamed" in anonymous().get("/").text
 
 
-@pytest.mark.parametrize("path", ["/frameworks/flask/", "/tags/"])
+@pytest.mark.parametrize("path", ["/frameworks/flask/", "/tags/", "/compare/?f=flask&f=bottle"])
 def test_a_tag_change_shows_on_the_next_request(catalog, path):
     anonymous().get(path)
 
@@ -498,3 +498,47 @@ def test_a_helpful_mark_changes_the_most_helpful_review_compared_on_the_next_req
 
     page = anonymous().get("/compare/?f=flask&f=bottle").text
     assert ">Second</a>" in page and ">First</a>" not in page
+
+
+# The compare page keeps what no vote changes (catalog.compare): votes and places are read each time
+
+
+def compared(html: str) -> dict[str, str]:
+    """{slug: the rank shown} of the compared frameworks, in their order."""
+    slugs = re.findall(r'<th scope="col" class="compare-framework" data-slug="([^"]+)"', html)
+    return dict(zip(slugs, re.findall(r'class="rank-number">#(\d+)<', html), strict=True))
+
+
+def test_a_vote_moves_the_compared_places_and_counts_on_the_next_request(catalog):
+    page = anonymous().get("/compare/?f=flask&f=bottle").text
+    assert compared(page) == {"flask": "2", "bottle": "1"}
+
+    services.vote_cast(user=UserFactory(), framework=catalog, value=Vote.UP)
+
+    page = anonymous().get("/compare/?f=flask&f=bottle").text
+    assert compared(page) == {"flask": "1", "bottle": "2"}
+    assert 'data-role="upvotes">1<' in page
+
+
+def test_a_review_and_a_rename_show_on_the_compare_page_on_the_next_request(catalog):
+    assert "No reviews yet" in anonymous().get("/compare/?f=flask&f=bottle").text
+
+    CountedReviewFactory(user=UserFactory(), framework=catalog, rating=4, title="T", body="B.")
+    catalog.refresh_from_db()
+    catalog.name = "Flask Renamed"
+    catalog.save()
+
+    page = anonymous().get("/compare/?f=flask&f=bottle").text
+    assert 'data-role="review-count">1<' in page
+    assert ">Flask Renamed</a>" in page
+
+
+def test_unpublishing_a_compared_framework_shows_on_the_next_request(catalog):
+    assert compared(anonymous().get("/compare/?f=flask&f=bottle").text)
+
+    catalog.is_published = False
+    catalog.save()
+
+    page = anonymous().get("/compare/?f=flask&f=bottle").text
+    assert not compared(page)
+    assert "<code>flask</code>" in page  # not on PyWebRank, so left out

@@ -56,18 +56,6 @@ def localized(obj, name):
     return obj.text_for(name)
 
 
-@register.inclusion_tag("catalog/_seed_text.html")
-def seed_text(framework, name):
-    """The article's strengths or drawbacks: as written for Chinese readers; for others our
-    translation, marked so, with the article's text one tap away as its source."""
-    return {
-        "text": framework.text_for(name),
-        "source": getattr(framework, name),
-        "translated": framework.is_translated(name),
-        "chinese_reader": is_chinese(),
-    }
-
-
 @register.simple_tag
 def reads_chinese():
     """Whether the visitor reads the site in Chinese, the article's language."""
@@ -90,10 +78,15 @@ def filters_form(context, filterset, active_tag):
 # The lines and tables that catalog.rows puts together in Python, as tags of the same names.
 for _maker in (
     rows.rating_line,
+    rows.rating_summary,
+    rows.seed_text,
     rows.aspect_items,
     rows.alternative_items,
     rows.switch_items,
     rows.tag_cloud,
+    rows.compare_head_cells,
+    rows.compare_rank_cells,
+    rows.compare_rating_cells,
     rows.compare_aspect_rows,
     rows.compare_tag_cells,
 ):

@@ -15,10 +15,10 @@ from tests.factories import ReviewFactory, bulk_frameworks
 
 pytestmark = pytest.mark.django_db
 
-# Anonymous, four frameworks: the rating prior, the frameworks, every tag and which of them each
-# framework carries, the picker, and their top reviews (a reviews selector, since the catalog does
-# not read reviews). With the page cache on, a vote leaves the prior, the tags and the top reviews
-# kept (tests/test_query_counts.py).
+# Anonymous, four frameworks: the frameworks, their tags, the rating prior, their votes and places,
+# the picker, and their top reviews (a reviews selector, since the catalog does not read reviews).
+# With the page cache on, a vote leaves all but the votes, places and picker kept
+# (tests/test_query_counts.py).
 COMPARE_MAX_QUERIES = 6
 
 
