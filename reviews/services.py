@@ -405,7 +405,9 @@ def _vote_in_two_round_trips(user, value: int | None, *, pk=None, slug=None) -> 
                 results.append(cursor.fetchall())
             standing_row, framework_row, vote_row = results[:3]
             published_review = results[3][0][0] if young else None
-            locked = _framework_from(framework_row[0]) if framework_row else None
+            locked = None
+            if framework_row:  # as the ORM would have made it from the row
+                locked = Framework.from_db(connection.alias, _FRAMEWORK_COLUMNS, framework_row[0])
             writes = None
             if standing_row and locked is not None:
                 writes = _vote_writes(
@@ -435,10 +437,6 @@ def _roll_back(connection) -> None:
             connection.connection.rollback()
     except Exception:
         connection.close()
-
-
-def _framework_from(row) -> Framework:
-    return Framework(**dict(zip(_FRAMEWORK_COLUMNS, row, strict=True)))
 
 
 def _vote_writes(user, value, now, standing_row, locked: Framework, vote_row, published_review):

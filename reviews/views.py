@@ -4,7 +4,8 @@ from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from config.rendering import reverse_slug
 from reviews import selectors, services
 from reviews.forms import AccountDeleteForm, ReportForm, ReviewForm
 from reviews.models import ModerationAction, Review, Vote
+from reviews.widgets import VoteWidgets
 
 
 def see_other(url: str):
@@ -82,10 +84,10 @@ def vote(request, slug):
         framework = services.vote_cast_on(user=request.user, slug=slug, value=value)
     except Framework.DoesNotExist:
         raise Http404 from None
-    if request.htmx:
+    if request.htmx:  # the widget, out of band: every copy on the page updates
         my_votes = selectors.user_vote_cast(request.user, framework, value)
-        context = _vote_widget_context(framework, my_votes, back)
-        return render(request, "reviews/_vote_widget.html", context)
+        widgets = VoteWidgets(request, back=back, csrf_token=get_token(request))
+        return HttpResponse(widgets.render(framework, my_votes, oob=True))
     messages.success(request, _("Your vote on %(name)s is saved.") % {"name": framework.name})
     return see_other(back)
 
