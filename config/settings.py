@@ -171,6 +171,10 @@ SIGNUP_MIN_SECONDS = env.int("SIGNUP_MIN_SECONDS", default=3)
 # A new account's votes are held out of the counts for this many days, or until it publishes a
 # review that curators leave visible.
 VOTE_HOLD_DAYS = env.int("VOTE_HOLD_DAYS", default=3)
+# On PostgreSQL, commit votes without waiting for the write-ahead log to reach the disk: a crash of
+# the database server may then lose the votes of its last moment (never half of one: a vote and
+# its counters commit together). Off: every vote is durable before its answer.
+VOTE_ASYNC_COMMIT = env.bool("VOTE_ASYNC_COMMIT", default=False)
 
 # Whole anonymous pages kept in the cache (config/pagecache.py), versioned so that every vote,
 # review, moderation or catalog edit shows on the next request; 0 turns the page cache off.

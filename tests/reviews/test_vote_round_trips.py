@@ -223,3 +223,20 @@ def test_inside_a_transaction_the_orm_path_is_taken():
         services.vote_cast(user=user, framework=framework, value=Vote.UP)
     assert len(queries) > 2
     assert stored(framework)["upvotes"] == 1
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_vote_async_commit_applies_to_the_vote_transaction_alone(settings, asynchronous):
+    settings.VOTE_ASYNC_COMMIT = asynchronous
+    framework = FrameworkFactory()
+    user = aged(UserFactory())
+
+    with CaptureQueriesContext(connection) as queries:
+        answered = services.vote_cast(user=user, framework=framework, value=Vote.UP)
+
+    assert ("SET LOCAL synchronous_commit TO OFF" in queries[0]["sql"]) is asynchronous
+    assert answered.upvotes == stored(framework)["upvotes"] == 1
+    with connection.cursor() as cursor:  # the connection's own setting is untouched
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+    assert_exact()
