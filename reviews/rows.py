@@ -9,13 +9,15 @@ button under each review is reviews.widgets'.
 from html import escape  # Django's escape() is this, behind layers that cost more than it
 
 from django.template.defaultfilters import linebreaksbr
+from django.template.loader import render_to_string
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 
 from catalog.aspects import ASPECTS
-from config.rendering import around_arg, reverse_slug, url_part
+from catalog.rows import rating_summary
+from config.rendering import around_arg, reverse_once, reverse_slug, url_part
 from reviews.forms import REVIEW_SORT_CHOICES
 from reviews.widgets import HelpfulButtons
 
@@ -166,3 +168,89 @@ def sort_links(query, sort: str) -> SafeString:
             f"{escape(str(label))}</a>"
         )
     return mark_safe("".join(links))
+
+
+def framework_section(request, framework, reviews, *, csrf_token=None) -> SafeString:
+    """The reviews section of a framework's page (selectors.framework_reviews): the button to
+    write or edit one's review, the stars and their histogram, the sort links, a page of reviews
+    (`ReviewArticles`) and its pagination, the feed and the moderation log."""
+    summary, page = reviews.summary, reviews.page
+    edit = escape(reverse_slug("reviews:review-edit", framework.slug))
+    log = reverse_once("reviews:moderation-log")
+    # gettext outside the f-strings, where makemessages finds the words
+    heading = escape(gettext("Reviews"))
+    if summary.my_status:
+        words = escape(gettext("Edit your review"))
+        write = f'<a class="button button-secondary" href="{edit}">{words}</a>'
+    else:
+        write = f'<a class="button" href="{edit}">{escape(gettext("Write a review"))}</a>'
+    hidden = ""
+    if summary.my_status == "hidden":
+        hidden_words = gettext(  # blocktranslate's words, unescaped as it left them
+            "A curator has hidden your review; only you can see it, on its edit page."
+        )
+        see_log = escape(gettext("See the moderation log"))
+        hidden = (
+            f'<p class="message message-warning" role="status" data-role="my-review-hidden">'
+            f'{hidden_words} <a href="{log}">{see_log}</a></p>'
+        )
+    if summary.count:
+        figures = rating_summary(summary.average, summary.count, summary.bayesian)
+        by_stars = escape(gettext("Reviews by stars"))
+        shown = f"""
+      <div class="rating-figures">
+        {figures}
+      </div>
+      <ol class="histogram" aria-label="{by_stars}">
+        {histogram(summary.bars)}
+      </ol>
+    """
+    else:
+        no_reviews = escape(gettext("No reviews yet. Be the first to say how it went."))
+        shown = f'\n      <p class="empty">{no_reviews}</p>\n    '
+    listed = ""
+    if page.object_list:
+        sort_label, sort_words = escape(gettext("Sort reviews")), escape(gettext("Sort:"))
+        back = request.get_full_path()
+        articles = ReviewArticles(request, framework, back=back, csrf_token=csrf_token)
+        pages = ""
+        if page.has_other_pages():
+            pages = render_to_string(
+                "includes/pagination.html",
+                {
+                    "page": page,
+                    "page_param": "rpage",
+                    "anchor": "#reviews",
+                    "label": gettext("Pages of reviews"),
+                    "request": request,
+                },
+            )
+        listed = f"""
+    <nav class="review-sort" aria-label="{sort_label}">
+      <span class="muted">{sort_words}</span>
+      {sort_links(request.GET, reviews.sort)}
+    </nav>
+    <div class="review-list">
+      {articles.render(page.object_list, reviews.marks)}
+    </div>
+    {pages}
+  """
+    feed = reverse_slug("reviews:framework-feed", framework.slug)
+    feed_words, log_words = (
+        escape(gettext("Atom feed of these reviews")),
+        escape(gettext("Moderation log")),
+    )
+    return mark_safe(f"""<section class="panel framework-reviews" id="reviews" \
+aria-labelledby="reviews-heading">
+  <div class="reviews-head">
+    <h2 id="reviews-heading">{heading}</h2>
+    {write}
+  </div>
+  {hidden}
+
+  <div class="rating-summary" data-role="rating-summary">{shown}</div>
+{listed}
+  <p class="feed-link"><a href="{feed}">{feed_words}</a>
+    · <a href="{log}">{log_words}</a></p>
+</section>
+""")

@@ -48,31 +48,8 @@ def helpful_button(context, review, marks, back, retry_minutes=None):
 
 
 @register.simple_tag(takes_context=True)
-def review_articles(context, framework, reviews, marks, back):
-    """A page of a framework's reviews as the visitor sees them (reviews.rows)."""
-    articles = rows.ReviewArticles(
-        context["request"], framework, back=back, csrf_token=context.get("csrf_token")
-    )
-    return articles.render(reviews, marks)
-
-
-@register.simple_tag(takes_context=True)
-def review_sort_links(context, sort):
-    """Links to the reviews in each order, the current one marked (reviews.rows)."""
-    return rows.sort_links(context["request"].GET, sort)
-
-
-@register.inclusion_tag("reviews/_framework_reviews.html", takes_context=True)
 def framework_reviews(context, framework, reviews):
-    """The reviews section of a framework's page, from selectors.framework_reviews."""
+    """The reviews section of a framework's page, from selectors.framework_reviews (put
+    together in Python: reviews.rows)."""
     request = context["request"]
-    return {
-        "framework": framework,
-        "summary": reviews.summary,
-        "page": reviews.page,
-        "marks": reviews.marks,
-        "sort": reviews.sort,
-        "next": request.get_full_path(),
-        "request": request,
-        "csrf_token": context.get("csrf_token"),
-    }
+    return rows.framework_section(request, framework, reviews, csrf_token=context.get("csrf_token"))
