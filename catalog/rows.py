@@ -495,3 +495,108 @@ def compare_tag_cells(frameworks, shared_ids) -> SafeString:
             f'\n            <td><ul class="tags">\n              {links}\n            </ul></td>'
         )
     return mark_safe("".join(cells))
+
+
+# A framework's page: its facts and where it stands (were catalog/_facts.html and _why_rank.html).
+
+
+def facts(framework: Framework) -> SafeString:
+    """The official site, the source code and the install line, and where they come from."""
+    website = escape(framework.website)
+    # gettext outside the f-strings, where makemessages finds the words
+    site, source, install = (
+        gettext("Official site"),
+        gettext("Source code"),
+        gettext("Install"),
+    )
+    items = [
+        f"<dt>{site}</dt>\n"
+        f'  <dd class="website"><a href="{website}" rel="noopener" target="_blank">'
+        f"{website}</a></dd>"
+    ]
+    if framework.repository:
+        repository = escape(framework.repository)
+        items.append(
+            f"<dt>{source}</dt>\n"
+            f'  <dd class="repository"><a href="{repository}" rel="noopener" target="_blank" '
+            f'translate="no">{repository}</a></dd>'
+        )
+    if framework.pypi_name:
+        items.append(
+            f"<dt>{install}</dt>\n  <dd><code>pip install {escape(framework.pypi_name)}</code></dd>"
+        )
+    curated = gettext("Name, links and tags: curated by PyWebRank.")
+    article = ""
+    if framework.article_name:
+        article = gettext(
+            'The article calls it “<span translate="no">%(name)s</span>” and links to '
+            '<span class="website">%(url)s</span>.'
+        ) % {"name": escape(framework.article_name), "url": escape(framework.article_website)}
+    listed = "\n  ".join(items)
+    return mark_safe(f"""<dl class="facts">
+  {listed}
+</dl>
+<p class="muted facts-source">{curated}
+  {article}</p>""")
+
+
+def why_rank(framework: Framework, why, neighbour) -> SafeString:
+    """Its votes in words and what it would take to climb past the one above (`why`, a
+    catalog.ranking.RankReason; `neighbour`, that framework, or None at the top)."""
+    lines = []
+    if framework.vote_count:
+        share = round(framework.upvotes / framework.vote_count * 100)
+        lines.append(
+            ngettext(
+                "%(up)s up and %(down)s down from %(counter)s vote: %(share)s%% approve.",
+                "%(up)s up and %(down)s down from %(counter)s votes: %(share)s%% approve.",
+                framework.vote_count,
+            )
+            % {
+                "up": framework.upvotes,
+                "down": framework.downvotes,
+                "counter": framework.vote_count,
+                "share": share,
+            }
+        )
+    elif framework.seed_rank:
+        lines.append(
+            gettext("Nobody has voted yet, so it keeps its place from the article's order.")
+        )
+    else:
+        lines.append(
+            gettext(
+                "Nobody has voted yet. It was added after the article, so it comes after the "
+                "article's frameworks that have no votes either, by name."
+            )
+        )
+    lines = [f"<p>{lines[0]}</p>"]
+    if neighbour:
+        name = escape(neighbour.name)
+        above = gettext('Next above: <a href="%(url)s">%(name)s</a>.') % {
+            "url": escape(neighbour.get_absolute_url()),
+            "name": name,
+        }
+        lines.append(f"<p>{above}</p>")
+        if why.is_tied:
+            tie = gettext(
+                "It stands level with %(name)s; level frameworks are ordered by fewer down-votes, "
+                "then the article's order, then the name, and that puts %(name)s first."
+            ) % {"name": name}
+            lines.append(f'<p class="why-tie">{tie}</p>')
+        if why.out_of_reach:
+            climb = gettext(
+                "No realistic number of extra up-votes would lift it past %(name)s."
+            ) % {"name": name}
+            lines.append(f'<p class="why-climb">{climb}</p>')
+        elif why is not None:
+            climb = ngettext(
+                "%(counter)s more up-vote, with no new down-votes, would lift it past %(name)s.",
+                "%(counter)s more up-votes, with no new down-votes, would lift it past %(name)s.",
+                why.upvotes_needed,
+            ) % {"counter": why.upvotes_needed, "name": name}
+            lines.append(f'<p class="why-climb">{climb}</p>')
+    else:
+        top = gettext("Nothing is placed above it: it leads the ranking.")
+        lines.append(f'<p class="why-top">{top}</p>')
+    return mark_safe("\n".join(lines))

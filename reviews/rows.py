@@ -178,25 +178,26 @@ def framework_section(request, framework, reviews, *, csrf_token=None) -> SafeSt
     edit = escape(reverse_slug("reviews:review-edit", framework.slug))
     log = reverse_once("reviews:moderation-log")
     # gettext outside the f-strings, where makemessages finds the words
-    heading = escape(gettext("Reviews"))
+    heading = gettext("Reviews")
     if summary.my_status:
-        words = escape(gettext("Edit your review"))
+        words = gettext("Edit your review")
         write = f'<a class="button button-secondary" href="{edit}">{words}</a>'
     else:
-        write = f'<a class="button" href="{edit}">{escape(gettext("Write a review"))}</a>'
+        words = gettext("Write a review")
+        write = f'<a class="button" href="{edit}">{words}</a>'
     hidden = ""
     if summary.my_status == "hidden":
         hidden_words = gettext(  # blocktranslate's words, unescaped as it left them
             "A curator has hidden your review; only you can see it, on its edit page."
         )
-        see_log = escape(gettext("See the moderation log"))
+        see_log = gettext("See the moderation log")
         hidden = (
             f'<p class="message message-warning" role="status" data-role="my-review-hidden">'
             f'{hidden_words} <a href="{log}">{see_log}</a></p>'
         )
     if summary.count:
         figures = rating_summary(summary.average, summary.count, summary.bayesian)
-        by_stars = escape(gettext("Reviews by stars"))
+        by_stars = gettext("Reviews by stars")
         shown = f"""
       <div class="rating-figures">
         {figures}
@@ -206,11 +207,11 @@ def framework_section(request, framework, reviews, *, csrf_token=None) -> SafeSt
       </ol>
     """
     else:
-        no_reviews = escape(gettext("No reviews yet. Be the first to say how it went."))
+        no_reviews = gettext("No reviews yet. Be the first to say how it went.")
         shown = f'\n      <p class="empty">{no_reviews}</p>\n    '
     listed = ""
     if page.object_list:
-        sort_label, sort_words = escape(gettext("Sort reviews")), escape(gettext("Sort:"))
+        sort_label, sort_words = gettext("Sort reviews"), gettext("Sort:")
         back = request.get_full_path()
         articles = ReviewArticles(request, framework, back=back, csrf_token=csrf_token)
         pages = ""
@@ -237,8 +238,8 @@ def framework_section(request, framework, reviews, *, csrf_token=None) -> SafeSt
   """
     feed = reverse_slug("reviews:framework-feed", framework.slug)
     feed_words, log_words = (
-        escape(gettext("Atom feed of these reviews")),
-        escape(gettext("Moderation log")),
+        gettext("Atom feed of these reviews"),
+        gettext("Moderation log"),
     )
     return mark_safe(f"""<section class="panel framework-reviews" id="reviews" \
 aria-labelledby="reviews-heading">

@@ -80,6 +80,8 @@ for _maker in (
     rows.rating_line,
     rows.rating_summary,
     rows.seed_text,
+    rows.facts,
+    rows.why_rank,
     rows.aspect_items,
     rows.alternative_items,
     rows.switch_items,
