@@ -600,3 +600,80 @@ def why_rank(framework: Framework, why, neighbour) -> SafeString:
         top = gettext("Nothing is placed above it: it leads the ranking.")
         lines.append(f'<p class="why-top">{top}</p>')
     return mark_safe("\n".join(lines))
+
+
+# A framework's page: its panels (were catalog/_aspects.html, _alternatives.html, _switches.html
+# and _switch_list.html). Translated words go in unescaped, as {% translate %} left them.
+
+
+def aspects_panel(scores) -> SafeString:
+    """The averages of the reviewers' ratings per aspect (`aspect_items`), with what they mean."""
+    heading = gettext("Rated by reviewers")
+    note = gettext(
+        "Averages of the optional ratings in reviews; 5 is best (for the learning curve, 5 means "
+        "easiest)."
+    )
+    return mark_safe(f"""<section class="panel aspects" id="aspects" \
+aria-labelledby="aspects-heading" data-role="aspects">
+  <h2 id="aspects-heading">{heading}</h2>
+  <ul class="aspect-list">
+    {aspect_items(scores)}
+  </ul>
+  <p class="muted aspect-note">{note}</p>
+</section>""")
+
+
+def alternatives_panel(framework: Framework, alternatives) -> SafeString:
+    """A framework's alternatives (`alternative_items`), or that no other shares a tag."""
+    heading = gettext("Alternatives")
+    if alternatives:
+        how = gettext("Other frameworks with the most tags in common, then the highest ranked.")
+        shown = f"""<p class="muted">{how}</p>
+    <ol class="alternative-list">
+      {alternative_items(framework, alternatives)}
+    </ol>"""
+    else:
+        none = gettext("No other framework shares a tag with this one.")
+        shown = f'<p class="muted">{none}</p>'
+    return mark_safe(f"""<section class="panel alternatives" \
+aria-labelledby="alternatives-heading">
+  <h2 id="alternatives-heading">{heading}</h2>
+  {shown}
+</section>""")
+
+
+def switches_panel(framework: Framework, came_from, moved_on_to) -> SafeString:
+    """The frameworks people came from and moved on to (`switch_items`, each with its count of
+    reviews), when there are any."""
+    if not (came_from or moved_on_to):
+        return mark_safe("")
+    name = escape(framework.name)
+    heading = gettext("Switching")
+    counted = gettext(
+        "Counted from published reviews that name the framework the reviewer switched from."
+    )
+    columns = []
+    if came_from:
+        title = gettext("People came to %(name)s from") % {"name": name}
+        columns.append(_switch_list("came-from", title, came_from))
+    if moved_on_to:
+        title = gettext("People moved on from %(name)s to") % {"name": name}
+        columns.append(_switch_list("moved-on", title, moved_on_to))
+    return mark_safe(f"""<section class="panel switches" aria-labelledby="switches-heading">
+  <h2 id="switches-heading">{heading}</h2>
+  <p class="muted">{counted}</p>
+  <div class="switch-columns">
+    {"".join(columns)}
+  </div>
+</section>""")
+
+
+def _switch_list(css_class: str, heading: str, others) -> str:
+    return f"""
+<div class="{css_class}">
+  <h3>{heading}</h3>
+  <ul>
+    {switch_items(others)}
+  </ul>
+</div>
+"""
