@@ -8,12 +8,14 @@ of once per row is most of what makes the page cheap to render.
 import threading
 from collections import OrderedDict
 from functools import lru_cache
+from html import escape  # Django's escape() is this, behind layers that cost more than it
 from urllib.parse import quote
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import RFC3986_SUBDELIMS
-from django.utils.translation import get_language
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 
 # A slug no real one equals, to find where the slug goes in a reversed URL; the same for an
 # argument that may be a number.
@@ -107,3 +109,40 @@ class Remembered:
             while len(self.values) > self.limit:
                 self.values.popitem(last=False)
         return value
+
+
+def pagination(
+    page, query, *, param: str = "page", anchor: str = "", label: str = ""
+) -> SafeString:
+    """Links to the previous and next pages of `page` (a Django Page) and where it stands; each
+    link keeps the query's other parameters (`query`, request.GET) and sets `param`, so that a
+    page can hold several lists; `anchor` is added to the links, `label` names the navigation.
+    Nothing when there is one page only."""
+    if not page.has_other_pages():
+        return mark_safe("")
+    params = query.copy()
+
+    def link(number: int) -> str:
+        params[param] = number
+        return escape(f"?{params.urlencode()}{anchor}")
+
+    # gettext outside the f-strings, where makemessages finds the words
+    label = escape(label) if label else gettext("Pages")
+    current = gettext("Page %(number)s of %(total)s") % {
+        "number": page.number,
+        "total": page.paginator.num_pages,
+    }
+    previous = following = ""
+    if page.has_previous():
+        words = gettext("← Previous")
+        previous = f'\n    <a rel="prev" href="{link(page.previous_page_number())}">{words}</a>\n  '
+    if page.has_next():
+        words = gettext("Next →")
+        following = f'\n    <a rel="next" href="{link(page.next_page_number())}">{words}</a>\n  '
+    return mark_safe(f"""
+<nav class="pagination" aria-label="{label}">
+  {previous}
+  <span class="pagination-current">{current}</span>
+  {following}
+</nav>
+""")

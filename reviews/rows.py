@@ -9,7 +9,6 @@ button under each review is reviews.widgets'.
 from html import escape  # Django's escape() is this, behind layers that cost more than it
 
 from django.template.defaultfilters import linebreaksbr
-from django.template.loader import render_to_string
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
@@ -17,7 +16,7 @@ from django.utils.translation import gettext, ngettext
 
 from catalog.aspects import ASPECTS
 from catalog.rows import rating_summary
-from config.rendering import around_arg, reverse_once, reverse_slug, url_part
+from config.rendering import around_arg, pagination, reverse_once, reverse_slug, url_part
 from reviews.forms import REVIEW_SORT_CHOICES
 from reviews.widgets import HelpfulButtons
 
@@ -214,18 +213,8 @@ def framework_section(request, framework, reviews, *, csrf_token=None) -> SafeSt
         sort_label, sort_words = gettext("Sort reviews"), gettext("Sort:")
         back = request.get_full_path()
         articles = ReviewArticles(request, framework, back=back, csrf_token=csrf_token)
-        pages = ""
-        if page.has_other_pages():
-            pages = render_to_string(
-                "includes/pagination.html",
-                {
-                    "page": page,
-                    "page_param": "rpage",
-                    "anchor": "#reviews",
-                    "label": gettext("Pages of reviews"),
-                    "request": request,
-                },
-            )
+        label = gettext("Pages of reviews")
+        pages = pagination(page, request.GET, param="rpage", anchor="#reviews", label=label)
         listed = f"""
     <nav class="review-sort" aria-label="{sort_label}">
       <span class="muted">{sort_words}</span>

@@ -4,7 +4,7 @@ from django.utils.translation import get_language, gettext
 
 from catalog import rows
 from catalog.models import is_chinese
-from config.rendering import Remembered, reverse_once
+from config.rendering import Remembered, pagination, reverse_once
 
 register = template.Library()
 
@@ -48,6 +48,14 @@ def page_url(context, number, param="page"):
     query = context["request"].GET.copy()
     query[param] = number
     return f"?{query.urlencode()}"
+
+
+@register.simple_tag(takes_context=True, name="pagination")
+def pagination_links(context, page, param="page", anchor="", label=""):
+    """Links to a list's other pages (config.rendering.pagination); `param` and `anchor` let a
+    page hold several lists."""
+    query = context["request"].GET
+    return pagination(page, query, param=param, anchor=anchor, label=label)
 
 
 @register.filter
