@@ -1,6 +1,11 @@
+from html import escape  # Django's escape() is this, behind layers that cost more than it
+from urllib.parse import quote
+
 from django import template
+from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import get_language, gettext
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_info, gettext
 
 from catalog import rows
 from catalog.models import is_chinese
@@ -13,6 +18,45 @@ register = template.Library()
 def site_url(viewname, *args):
     """`{% url %}` for the links every page repeats, reversed once (config.rendering)."""
     return reverse_once(viewname, *args)
+
+
+@register.simple_tag(takes_context=True)
+def site_nav(context):
+    """The header's main links, the current page's marked (the URLs reversed once)."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    here = match.url_name if match else None
+    # gettext with the words written out, where makemessages finds them
+    links = (
+        ("catalog:ranking", "ranking", gettext("Ranking")),
+        ("catalog:choose", "choose", gettext("Help me choose")),
+        ("catalog:tag-list", "tag-list", gettext("Tags")),
+        ("catalog:about-ranking", "about-ranking", gettext("How we rank")),
+    )
+    mark = ' aria-current="page"'
+    items = "".join(
+        f'\n        <li><a href="{escape(reverse_once(viewname))}"{mark if name == here else ""}>'
+        f"{words}</a></li>"
+        for viewname, name, words in links
+    )
+    return mark_safe(f"<ul>{items}\n      </ul>")
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """A link to each of the site's languages, back to this page, the current one marked."""
+    request = context.get("request")
+    back = escape(quote(request.get_full_path(), safe="/")) if request is not None else ""
+    current = get_language()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        url = escape(reverse_once("switch-language", code))
+        here = ' aria-current="true"' if code == current else ""
+        name = escape(get_language_info(code)["name_local"])
+        links.append(
+            f'\n          <a href="{url}?next={back}" lang="{escape(code)}" '
+            f'hreflang="{escape(code)}"{here}>{name}</a>\n        '
+        )
+    return mark_safe("".join(links))
 
 
 @register.simple_tag
