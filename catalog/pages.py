@@ -27,9 +27,18 @@ def follows_no_votes(sort: str | None) -> bool:
     return sort in FrameworkQuerySet.SORTS and sort not in VOTED_SORTS
 
 
+MEAN_RATING = "mean-rating"
+
+
 def mean_rating() -> float:
     """The mean of every published review's stars (the prior of every Bayesian rating), kept."""
-    return kept({"mean-rating": Framework.objects.published().mean_rating})["mean-rating"]
+    return kept(with_mean_rating({}))[MEAN_RATING]
+
+
+def with_mean_rating(makers: dict) -> dict:
+    """`makers` for config.derived.kept with the site's mean of the stars (`MEAN_RATING`) among
+    them: a page that keeps values of its own reads the mean in the same round trip."""
+    return {**makers, MEAN_RATING: Framework.objects.published().mean_rating}
 
 
 def filters_key(*filters) -> str:

@@ -47,10 +47,11 @@ def _ranking(request) -> Fragment:
 def detail(request, slug):
     framework = get_object_or_404(Framework.objects.published(), slug=slug)
     key = f"framework-page:{framework.pk}"
-    page = kept({key: lambda: _lasting(framework)})[key]
+    found = kept(pages.with_mean_rating({key: lambda: _lasting(framework)}))
+    page = found[key]
     framework.replaced_by = page["replaced_by"]
     framework.bayes_rating = formulas.bayesian_average(
-        framework.rating_sum, framework.review_count, pages.mean_rating()
+        framework.rating_sum, framework.review_count, found[pages.MEAN_RATING]
     )
     why, neighbour = standing_of(framework)
     return render(
