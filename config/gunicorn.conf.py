@@ -5,6 +5,8 @@ gunicorn config.wsgi -c config/gunicorn.conf.py --bind 127.0.0.1:8000 --workers 
 
 import os
 
+from gunicorn.glogging import Logger
+
 _format = os.environ.get(
     "LOG_FORMAT", "json" if os.environ.get("DJANGO_ENV") == "production" else "text"
 )
@@ -34,3 +36,15 @@ def post_worker_init(worker):
     import gc
 
     gc.freeze()
+
+
+class SiteLogger(Logger):
+    """gunicorn's logger without access lines: the site logs each request itself, and gunicorn
+    would otherwise build every request's access-log fields (its headers and all) for a logger
+    that drops them."""
+
+    def _compute_access_log_enabled(self):
+        return False
+
+
+logger_class = SiteLogger

@@ -78,3 +78,17 @@ def test_gunicorn_workers_freeze_what_they_loaded_out_of_the_collectors_sight():
         assert gc.get_freeze_count() > 10_000  # Django and the site, loaded by the test run
     finally:
         gc.unfreeze()
+
+
+def test_gunicorn_builds_no_access_lines_the_site_logs_itself():
+    import runpy
+
+    from gunicorn.config import Config
+
+    settings = runpy.run_path(str(BASE_DIR / "config" / "gunicorn.conf.py"))
+    config = Config()
+    config.set("logconfig_dict", settings["logconfig_dict"])
+    logger = settings["logger_class"](config)
+
+    assert settings["logconfig_dict"]["loggers"]["gunicorn.access"]["handlers"] == []
+    assert logger.access_log_enabled is False
