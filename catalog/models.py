@@ -139,7 +139,11 @@ class FrameworkQuerySet(models.QuerySet):
             ties = same_votes & (Q(seed_rank__isnull=False) | Q(name__lt=framework.name))
         else:  # seed ranks are unique: no tie goes further
             ties = same_votes & Q(seed_rank__lt=framework.seed_rank)
-        return self.filter(Q(score__gt=framework.score) | same_score | ties)
+        # score >= X holds in every branch: said on its own, it bounds the index scan to the
+        # frameworks above (PostgreSQL does not take a bound out of the OR by itself).
+        return self.filter(
+            Q(score__gte=framework.score), Q(score__gt=framework.score) | same_score | ties
+        )
 
 
 @cache
@@ -151,11 +155,12 @@ def _position():
     level = Q(score=outer("score"), downvotes=outer("downvotes"))
     outer_unranked = IsNull(outer("seed_rank"), True)  # added after the article
     ahead = Framework.objects.published().filter(
+        Q(score__gte=outer("score")),  # as in ahead_of: bounds the index scan
         Q(score__gt=outer("score"))
         | Q(score=outer("score"), downvotes__lt=outer("downvotes"))
         | (level & Q(seed_rank__lt=outer("seed_rank")))
         | (level & Q(seed_rank__isnull=False) & outer_unranked)
-        | (level & Q(seed_rank__isnull=True, name__lt=outer("name")) & outer_unranked)
+        | (level & Q(seed_rank__isnull=True, name__lt=outer("name")) & outer_unranked),
     )
     # COUNT(*) as a subquery: grouped by a column every row shares, so one row or none.
     count = ahead.order_by().values("is_published").annotate(n=Count("pk")).values("n")

@@ -55,3 +55,31 @@ def test_each_admin_changelist_order_has_its_index(model, rf, admin_user):
     order = list(dict.fromkeys(as_fields(ordering)))
 
     assert order == ["-id"] or order in index_fields(model)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_place_in_the_ranking_reads_only_the_frameworks_above_it():
+    """Where a framework stands (its page, compare): the index on the ranking's order is read
+    from the framework's score up, not from end to end (PostgreSQL; the issue saw every row read
+    for each framework). The planner is told to use indexes: at this test's size a scan of the
+    whole small table would be as good."""
+    from django.db import connection, transaction
+
+    from tests.factories import FrameworkFactory
+
+    frameworks = FrameworkFactory.create_batch(30)
+    for number, framework in enumerate(frameworks):
+        Framework.objects.filter(pk=framework.pk).update(score=number / 30, upvotes=number)
+    middle = Framework.objects.get(pk=frameworks[15].pk)
+    queries = [
+        Framework.objects.published().ahead_of(middle).values("pk"),
+        Framework.objects.filter(pk=middle.pk).with_position().values("position"),
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for query in queries:
+            sql, params = query.query.sql_with_params()
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Index Cond: (score >=" in plan or "Index Cond: (u0.score >=" in plan, plan
