@@ -42,6 +42,13 @@ def round_trips(cache, monkeypatch) -> list:
     return sent
 
 
+def request_ends(cache) -> None:
+    """The writer's request goes on after its write (one more round trip to Redis) before its
+    visitor's next request can arrive anywhere: by then Redis has sent its invalidations, which it
+    may send just after the write's own reply (as tests/config/test_watched_key.py's `written`)."""
+    cache.get("another-round-trip")
+
+
 def test_an_unchanged_session_is_read_from_redis_once(servers, monkeypatch):
     here, there = servers
     login = store(there)
@@ -63,6 +70,7 @@ def test_a_logout_through_another_server_shows_on_the_next_request(servers):
     assert store(here, login.session_key)["_auth_user_id"] == "7"
 
     store(there, login.session_key).flush()  # logout: the session deleted
+    request_ends(there)
 
     assert store(here, login.session_key).load() == {}
     assert not DatabaseStore().exists(login.session_key)
@@ -78,6 +86,7 @@ def test_a_change_through_another_server_shows_on_the_next_request(servers):
     changed = store(there, login.session_key)
     changed["_auth_user_hash"] = "new password"
     changed.save()
+    request_ends(there)
 
     assert store(here, login.session_key).load() == {
         "_auth_user_id": "7",
