@@ -118,9 +118,10 @@ class WatchedKeys:
     (client-side caching: RESP3 with `CLIENT TRACKING ON`, on a connection of its own): the page
     version, and the rows of the users who visit (config/auth.py).
 
-    Redis sends the invalidation to this connection while it executes the write, before the
-    writer has its reply; so once the writer's request has answered, the next request here finds
-    the message waiting on the socket (a `select` with no wait, no round trip) and reads the key
+    Redis queues the invalidation for this connection while it executes the write and sends it in
+    the same pass of its event loop as the writer's reply (at times a few microseconds after that
+    reply); so once the writer's request has answered and its visitor's next request arrives, the
+    message is waiting on the socket (a `select` with no wait, no round trip) and the key is read
     afresh. Any doubt (a new process after fork, a broken or reconnected socket, a flush) drops
     everything held; `get()` raises `Unreadable` when Redis cannot be read, for the caller's
     ordinary path. At most `limit` keys are held, the least recently read out first.
