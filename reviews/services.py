@@ -103,12 +103,15 @@ def hold_ends(user):
     return user.date_joined + timedelta(days=settings.VOTE_HOLD_DAYS)
 
 
-def _qualifies(user, standing: Standing) -> bool:
-    """The rule: not suspended, and older than VOTE_HOLD_DAYS or with a published review."""
+def _qualifies(user, standing: Standing, *, published_review: bool | None = None) -> bool:
+    """The rule: not suspended, and older than VOTE_HOLD_DAYS or with a published review
+    (`published_review` when the caller has read it already, else asked here)."""
     if standing.suspension_id is not None:
         return False
     if hold_ends(user) <= timezone.now():
         return True
+    if published_review is not None:
+        return published_review
     return Review.objects.filter(user=user, status=Review.Status.PUBLISHED).exists()
 
 
@@ -294,8 +297,7 @@ def vote_cast(*, user, framework: Framework, value: int | None) -> Framework:
     Repeating the same vote changes nothing; switching moves one vote from one side to the other.
     The vote counts at once when the account is in good standing, else it is held.
     """
-    if value not in (Vote.UP, Vote.DOWN, None):
-        raise ValueError(f"invalid vote value {value!r}")
+    _check_vote_value(value)
     locked = _vote_in_two_round_trips(user, value, pk=framework.pk)
     if locked is None:
         return _vote_cast(user=user, framework=framework, value=value)
@@ -306,13 +308,17 @@ def vote_cast_on(*, user, slug: str, value: int | None) -> Framework:
     """vote_cast() on the published framework with this slug, read under the vote's lock (no
     read before it): returns it with its name, slug and vote counters as now stored. Raises
     Framework.DoesNotExist when no published framework has the slug."""
-    if value not in (Vote.UP, Vote.DOWN, None):
-        raise ValueError(f"invalid vote value {value!r}")
+    _check_vote_value(value)
     locked = _vote_in_two_round_trips(user, value, slug=slug)
     if locked is None:
         framework = Framework.objects.published().for_vote().get(slug=slug)
         return _vote_cast(user=user, framework=framework, value=value)
     return locked
+
+
+def _check_vote_value(value) -> None:
+    if value not in (Vote.UP, Vote.DOWN, None):
+        raise ValueError(f"invalid vote value {value!r}")
 
 
 @transaction.atomic
@@ -335,8 +341,7 @@ def _vote_cast(*, user, framework: Framework, value: int | None) -> Framework:
         vote = None
     if (vote.value if vote else None) == value:
         return _with_counters(framework, locked)
-    if vote is not None and vote.counted:
-        _add_vote(locked, value=vote.value, in_week=vote.in_week, in_year=vote.in_year, sign=-1)
+    _move_vote(locked, old=vote, value=value, counted=standing.votes_count)
     if value is None:
         vote.delete()
     else:
@@ -348,10 +353,18 @@ def _vote_cast(*, user, framework: Framework, value: int | None) -> Framework:
             True,
         )
         vote.save()
-        if vote.counted:
-            _add_vote(locked, value=value, in_week=True, in_year=True, sign=1)
     _save_votes(locked)
     return _with_counters(framework, locked)
+
+
+def _move_vote(framework: Framework, *, old: Vote | None, value: int | None, counted: bool):
+    """The locked framework's vote counters with the user's vote changed from `old` (its row as
+    it was, or None) to `value` (None: taken back), cast now and `counted` or held. The scores
+    follow when the counters are stored (_save_votes) or written (_vote_writes)."""
+    if old is not None and old.counted:
+        _add_vote(framework, value=old.value, in_week=old.in_week, in_year=old.in_year, sign=-1)
+    if value is not None and counted:
+        _add_vote(framework, value=value, in_week=True, in_year=True, sign=1)
 
 
 # The vote in two round trips (PostgreSQL, outside a transaction): the same locks in the same
@@ -452,27 +465,19 @@ def _vote_writes(user, value, now, standing_row, locked: Framework, vote_row, pu
     has one, or None when its age alone qualifies it (_qualifies' rule)."""
     votes_count, suspension_id = standing_row
     standing = Standing(user_id=user.pk, votes_count=votes_count, suspension_id=suspension_id)
-    if suspension_id is not None:
-        counting = False
-    elif published_review is not None:
-        counting = published_review
-    else:
-        counting = True
-    if counting != votes_count:
+    if _qualifies(user, standing, published_review=published_review) != votes_count:
         return None
     user.standing = standing
-    old = dict(zip(_VOTE_COLUMNS, vote_row[0], strict=True)) if vote_row else None
-    if (old["value"] if old else None) == value:
+    old = Vote.from_db(locked._state.db, _VOTE_COLUMNS, vote_row[0]) if vote_row else None
+    if (old.value if old else None) == value:
         return [], {}
-    if old is not None and old["counted"]:
-        in_week, in_year = old["in_week"], old["in_year"]
-        _add_vote(locked, value=old["value"], in_week=in_week, in_year=in_year, sign=-1)
+    _move_vote(locked, old=old, value=value, counted=votes_count)
     table = Vote._meta.db_table
     params = {"user": user.pk, "framework": locked.pk, "value": value, "counted": votes_count}
-    params["now"] = now
+    params["now"] = now  # created_at and updated_at, as auto_now sets them
     if value is None:
         change = f"DELETE FROM {table} WHERE id = %(vote)s"
-        params["vote"] = old["id"]
+        params["vote"] = old.pk
     elif old is None:
         change = (
             f"INSERT INTO {table} (user_id, framework_id, value, created_at, updated_at, counted,"
@@ -484,9 +489,7 @@ def _vote_writes(user, value, now, standing_row, locked: Framework, vote_row, pu
             f"UPDATE {table} SET value = %(value)s, updated_at = %(now)s, counted = %(counted)s,"
             " in_week = true, in_year = true WHERE id = %(vote)s"
         )
-        params["vote"] = old["id"]
-    if value is not None and votes_count:
-        _add_vote(locked, value=value, in_week=True, in_year=True, sign=1)
+        params["vote"] = old.pk
     _score(locked)
     counters = ", ".join(f"{field} = %({field})s" for field in VOTE_COUNTER_FIELDS)
     params.update({field: getattr(locked, field) for field in VOTE_COUNTER_FIELDS})
