@@ -444,7 +444,7 @@ def _vote_in_two_round_trips(user, value: int | None, *, pk=None, slug=None) -> 
     if writes is None:
         return None
     if writes[0]:
-        pagecache.bump()  # as _save_votes has it done once the vote commits
+        pagecache.bump_on_commit(votes_only=True)  # committed already: at once, as _save_votes
     return locked
 
 

@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog.models import VOTE_COUNTER_FIELDS, Framework
+from config.pagecache import CONTENT_VERSION_KEY, VERSION_KEY, current_version
 from reviews import services
 from reviews.counters import counter_drift
 from reviews.models import Standing, Vote
@@ -240,3 +241,18 @@ def test_vote_async_commit_applies_to_the_vote_transaction_alone(settings, async
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == "on"
     assert_exact()
+
+
+@pytest.mark.usefixtures("page_cache_on")
+def test_a_vote_makes_cached_pages_stale_and_a_repeat_does_not():
+    framework = FrameworkFactory()
+    user = aged(UserFactory())
+    pages, content = current_version(VERSION_KEY), current_version(CONTENT_VERSION_KEY)
+
+    services.vote_cast(user=user, framework=framework, value=Vote.UP)
+    after_vote = current_version(VERSION_KEY)
+    services.vote_cast(user=user, framework=framework, value=Vote.UP)  # already so
+
+    assert after_vote != pages
+    assert current_version(VERSION_KEY) == after_vote
+    assert current_version(CONTENT_VERSION_KEY) == content  # a vote's: the page version only
