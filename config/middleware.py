@@ -1,13 +1,18 @@
 """Project middleware: request ids and one log line per request, requests turned away before any
 view runs (NUL), the Permissions-Policy header, and the client's address behind our proxies."""
 
+import functools
 import logging
 import re
 import time
 import uuid
 
+import csp.middleware
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.utils import build_policy
 from django.conf import settings
-from django.core.signals import request_finished
+from django.core.signals import request_finished, setting_changed
+from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -69,6 +74,57 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class CSPMiddleware(csp.middleware.CSPMiddleware):
+    """django-csp's, with the policy's headers built once per process rather than on every
+    response. No page here uses a nonce or changes the policy (csp_update, csp_replace,
+    csp_exempt and the like), so every response carries the same headers; a response that does
+    either still gets its own from django-csp."""
+
+    # Set on a response by django-csp's decorators; checked on the response as django-csp does.
+    _PER_VIEW = (
+        "_csp_config", "_csp_update", "_csp_replace", "_csp_exempt",
+        "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro", "_csp_exempt_ro",
+    )  # fmt: skip
+
+    def process_response(self, request, response):
+        headers = _csp_headers()
+        if (
+            headers is None
+            or getattr(request, "_csp_nonce", None) is not None
+            or any(hasattr(response, name) for name in self._PER_VIEW)
+        ):
+            return super().process_response(request, response)
+        if settings.DEBUG and response.status_code in (404, 500):
+            return response  # Django's debug pages, as django-csp leaves them
+        for name, value in headers:
+            if name not in response:
+                response[name] = value
+        request.csp_nonce = csp.middleware.CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+
+@functools.cache
+def _csp_headers() -> tuple[tuple[str, str], ...] | None:
+    """The headers of settings' policy (and report-only policy), as django-csp builds them; None
+    when a policy excludes some paths (EXCLUDE_URL_PREFIXES): django-csp decides per request."""
+    names = ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY")
+    policies = [getattr(settings, name, None) or {} for name in names]
+    if any(policy.get("EXCLUDE_URL_PREFIXES") for policy in policies):
+        return None
+    headers = []
+    for name, report_only in ((HEADER, False), (HEADER_REPORT_ONLY, True)):
+        value = build_policy(report_only=report_only)
+        if value:
+            headers.append((name, value))
+    return tuple(headers)
+
+
+@receiver(setting_changed, dispatch_uid="pywebrank-csp-headers")
+def _csp_settings_changed(*, setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _csp_headers.cache_clear()
 
 
 def client_ip(request) -> str:

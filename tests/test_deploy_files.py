@@ -80,6 +80,32 @@ def test_gunicorn_workers_freeze_what_they_loaded_out_of_the_collectors_sight():
         gc.unfreeze()
 
 
+def test_gunicorn_workers_load_the_urls_and_catalogs_before_their_first_request():
+    """In a fresh interpreter, as a worker starts: django.setup() alone loads neither the URLconf
+    nor the English catalogs; post_worker_init loads both, and every language's catalogs."""
+    from tests.test_settings import run_python
+
+    script = (
+        "import runpy, sys, django; django.setup()\n"
+        "from django.utils.translation import trans_real\n"
+        "before = ('config.urls' in sys.modules, sorted(trans_real._translations))\n"
+        "runpy.run_path('config/gunicorn.conf.py')['post_worker_init'](worker=None)\n"
+        "print(before, 'config.urls' in sys.modules, sorted(trans_real._translations))\n"
+    )
+    result = run_python(script, DJANGO_SETTINGS_MODULE="config.settings")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["(False,", "['zh-hans'])", "True", "['en',", "'zh-hans']"]
+
+
+def test_gunicorn_workers_keep_their_heartbeat_in_memory():
+    import runpy
+
+    settings = runpy.run_path(str(BASE_DIR / "config" / "gunicorn.conf.py"))
+
+    assert settings["worker_tmp_dir"] == "/dev/shm"
+
+
 def test_gunicorn_builds_no_access_lines_the_site_logs_itself():
     import runpy
 

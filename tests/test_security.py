@@ -119,6 +119,47 @@ def test_report_only_switch_sends_the_same_policy_as_report_only(client, flask, 
     assert "report-uri /csp-report/" in response["Content-Security-Policy-Report-Only"]
 
 
+def test_the_policy_built_once_is_the_one_django_csp_builds_and_follows_the_settings(settings):
+    """config.middleware.CSPMiddleware keeps the headers per process: the same headers as
+    django-csp's own middleware, a changed setting shows at once, and a view that changes the
+    policy (csp_update) or uses a nonce still gets its own."""
+    from csp.constants import NONCE
+    from csp.decorators import csp_update
+    from csp.middleware import CSPMiddleware as DjangoCSP
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from config.middleware import CSPMiddleware
+
+    def answer(request):
+        return HttpResponse("ok")
+
+    def answered(middleware_class, view=answer, nonce=False):
+        request = RequestFactory().get("/")
+        middleware = middleware_class(view)
+        middleware.process_request(request)
+        if nonce:
+            str(request.csp_nonce)
+        return middleware.process_response(request, view(request))
+
+    ours, theirs = answered(CSPMiddleware), answered(DjangoCSP)
+    assert ours["Content-Security-Policy"] == theirs["Content-Security-Policy"]
+    assert "default-src 'self'" in ours["Content-Security-Policy"]
+
+    settings.CONTENT_SECURITY_POLICY = None
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    response = answered(CSPMiddleware)
+    assert "Content-Security-Policy" not in response
+    assert response["Content-Security-Policy-Report-Only"] == "default-src 'none'"
+
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"script-src": ["'self'", NONCE]}}
+    widened = csp_update({"img-src": ["https://img.example"]})(answer)
+    assert "https://img.example" in answered(CSPMiddleware, widened)["Content-Security-Policy"]
+    with_nonce = answered(CSPMiddleware, nonce=True)["Content-Security-Policy"]
+    assert "'nonce-" in with_nonce
+    assert "'nonce-" not in answered(CSPMiddleware)["Content-Security-Policy"]
+
+
 def test_csp_reports_are_logged_and_answered_204(client, caplog):
     report = {
         "csp-report": {
