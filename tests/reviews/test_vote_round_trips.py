@@ -75,6 +75,52 @@ def test_a_vote_post_is_two_round_trips():
     assert_exact()
 
 
+def prepared_here() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_the_statements_are_prepared_once_per_connection_and_run_by_name():
+    framework = FrameworkFactory()
+    user = aged(UserFactory())
+    connection.close()  # a new connection: it has no prepared statement yet
+    connection.ensure_connection()
+    assert not {name for name in prepared_here() if name.startswith("pywebrank_vote_")}
+
+    services.vote_cast(user=user, framework=framework, value=Vote.UP)
+    with CaptureQueriesContext(connection) as queries:
+        services.vote_cast(user=user, framework=framework, value=Vote.DOWN)
+
+    names = {statement.name for statement in services._VOTE_STATEMENTS.values()}
+    assert names <= prepared_here()
+    assert len(queries) == 2  # the two batches: nothing prepared again
+    assert "EXECUTE pywebrank_vote_standing(" in queries[0]["sql"]
+    assert "EXECUTE pywebrank_vote_update(" in queries[1]["sql"]
+    assert stored(framework)["downvotes"] == 1
+    assert_exact()
+
+
+@pytest.mark.parametrize("lost", ["deallocated", "reconnected"])
+def test_a_vote_prepares_them_again_when_the_connection_lost_them(lost):
+    framework = FrameworkFactory()
+    user = aged(UserFactory())
+    services.vote_cast(user=user, framework=framework, value=Vote.UP)
+    if lost == "deallocated":  # the process still thinks this connection has them
+        connection.connection.execute("DEALLOCATE ALL")
+    else:
+        connection.close()
+
+    services.vote_cast(user=user, framework=framework, value=None)
+    answered = services.vote_cast(user=user, framework=framework, value=Vote.DOWN)
+
+    assert answered.downvotes == stored(framework)["downvotes"] == 1
+    assert stored(framework)["upvotes"] == 0
+    assert "pywebrank_vote_delete" in prepared_here()
+    assert_nothing_open_and_nothing_locked(user, framework)
+    assert_exact()
+
+
 def test_each_kind_of_account_votes_as_through_the_orm(monkeypatch):
     """Accounts whose votes count, are held (young, suspended) or start to count with this very
     vote (the standing moves: the ORM's path then moves every vote of the account): random
