@@ -32,7 +32,7 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
-from config.cache import kept_get
+from config.cache import kept_get, kept_set
 
 VERSION_KEY = "pages:version"
 CONTENT_VERSION_KEY = "pages:content-version"
@@ -41,7 +41,7 @@ SAFE_METHODS = ("GET", "HEAD")
 
 def bump() -> None:
     """A new page version: every cached page is stale from now on, on every server."""
-    cache.set(VERSION_KEY, _new_version(), None)
+    kept_set(cache, VERSION_KEY, _new_version())
 
 
 def bump_content() -> None:

@@ -140,3 +140,46 @@ def test_at_most_limit_keys_are_kept(key, other):
     for name in "abc":
         watch.get(f"{key}:{name}")
     assert list(watch.values) == [f"{key}:b", f"{key}:c"]
+
+
+def test_a_value_set_forever_on_the_watched_connection_is_what_every_server_reads(key, other):
+    """RedisCache.set_forever (the page version's bump): the value as cache.set(…, None) stores
+    it, no expiry, this process's copy forgotten at once, another server's on its next read."""
+    cache = backends.RedisCache(TEST_REDIS_URL, {"KEY_PREFIX": key})
+    elsewhere = backends.RedisCache(TEST_REDIS_URL, {"KEY_PREFIX": key})  # another app server
+    cache.set("version", 1, None)
+    assert (cache.watched("version"), elsewhere.watched("version")) == (1, 1)
+    stored = cache.make_and_validate_key("version")
+
+    cache.set_forever("version", 2)
+    other.ping()  # the writer's request goes on before its visitor's next one arrives
+
+    assert (cache.watched("version"), elsewhere.watched("version")) == (2, 2)
+    assert cache.get("version") == 2
+    assert other.ttl(stored) == -1  # kept until changed
+    cache.set_forever("version", {"not": "a number"})  # pickled, as set() stores it
+    assert cache.get("version") == {"not": "a number"}
+
+
+def test_set_forever_replaces_a_broken_connection_or_uses_the_ordinary_set(key, other):
+    cache = backends.RedisCache(TEST_REDIS_URL, {"KEY_PREFIX": key})
+    cache.set_forever("version", 1)
+    cache._watched.connection.send_command("CLIENT", "ID")
+    other.execute_command("CLIENT", "KILL", "ID", cache._watched.connection.read_response())
+
+    cache.set_forever("version", 2)  # on a new connection
+    assert cache.get("version") == 2
+
+    cache._watched.url = "redis://127.0.0.1:1/0"  # that connection cannot be made again
+    cache._watched._drop()
+    cache.set_forever("version", 3)  # through set(), its own connection pool
+    assert cache.get("version") == 3
+
+
+def test_kept_set_without_redis_is_the_cache_s_own_set(key):
+    from django.core.cache.backends.locmem import LocMemCache
+
+    cache = LocMemCache(key, {})
+    backends.kept_set(cache, "version", 7)
+    assert cache.get("version") == 7
+    assert cache._expire_info[cache.make_and_validate_key("version")] is None
