@@ -12,13 +12,35 @@ import hashlib
 from django.conf import settings
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models.functions import Lower
-from django.http import Http404
+from django.http import Http404, QueryDict
+from django.utils.translation import get_language
 
 from catalog import rows
+from catalog.filters import FrameworkFilterSet
 from catalog.models import Framework, FrameworkQuerySet, Tag, TaggedFramework
 from config.derived import kept
+from config.rendering import Remembered
 
 VOTED_SORTS = ("top", "trending", "recent")  # the orders that follow votes
+
+
+_FILTER_SETS = Remembered(limit=1024)
+
+
+def ranking_filters(query: QueryDict) -> FrameworkFilterSet:
+    """The ranking's filter set for this query string (search, tag, hide, sort), validated once
+    per process and language. Building one (its filters and form, copied from the class, then
+    validated) cost over a millisecond of every ranking rendered; it holds nothing of a visitor
+    nor of the database: its queryset is never run itself (pages derive theirs from `qs`), and
+    its form, read by the page's template, is only ever read."""
+    key = (get_language(), tuple(sorted((name, tuple(values)) for name, values in query.lists())))
+    return _FILTER_SETS.get(key, lambda: _validated(query))
+
+
+def _validated(query: QueryDict) -> FrameworkFilterSet:
+    filterset = FrameworkFilterSet(query.copy(), queryset=Framework.objects.published())
+    filterset.qs  # noqa: B018 (validates the form and builds the queryset, once)
+    return filterset
 
 
 def follows_no_votes(sort: str | None) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html import escape  # Django's escape() is this, behind layers that cost more than it
 
+from django.conf import settings
 from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,7 +23,8 @@ from django.utils.translation import get_language, gettext, ngettext, npgettext,
 
 from catalog import ranking
 from catalog.models import Framework, FrameworkQuerySet, is_chinese
-from config.rendering import around_slug, reverse_once
+from config.pagecache import CONTENT_VERSION_KEY, current_version
+from config.rendering import Remembered, around_slug, reverse_once
 
 MONOGRAM_COLOURS = 12
 # What a ranking's row shows of a framework, its vote widget (reviews.widgets) included.
@@ -206,6 +208,13 @@ def statistical_ties(frameworks, sort=None) -> set[int]:
     return {framework.pk for framework, tied in zip(frameworks, flags, strict=True) if tied}
 
 
+# What each framework's row shows but its place and vote widget, by language, content version and
+# framework: after a vote (a new page version, the content version unchanged) a ranking's rows are
+# put together from these, not written again. A value is used only under the version it was made
+# for, so every change to a framework, its tags or its reviews shows at once.
+ROW_PARTS = Remembered(limit=8192)
+
+
 @dataclass(frozen=True)
 class Row:
     framework: Framework
@@ -218,6 +227,9 @@ class Rows:
 
     def __init__(self):
         self.language = get_language()
+        self.version = None  # the content version, when rows are kept under it
+        if settings.PAGE_CACHE_SECONDS:
+            self.version = current_version(CONTENT_VERSION_KEY)
         self.detail = around_slug("catalog:detail")
         self.tags_url = reverse("catalog:tag-list")
         self.tags_label = gettext("Tags")
@@ -242,6 +254,19 @@ class Rows:
         ]
 
     def row(self, framework: Framework, position: int, tie: bool) -> Row:
+        if self.version is None:
+            before, after, rating, end = self._parts(framework)
+        else:  # what the row shows of the framework, kept under the content version
+            key = (self.language, self.version, framework.pk)
+            before, after, rating, end = ROW_PARTS.get(key, lambda: self._parts(framework))
+        head = f"{before}{position}{after}"
+        tail = f"{rating}{self.tie if tie else ''}{end}"
+        return Row(framework, mark_safe(head), mark_safe(tail))
+
+    def _parts(self, framework: Framework) -> tuple[str, str, str, str]:
+        """The row but for its position and whether it ties with the row above: the head before
+        and after the position, the tail before and after the tie. Nothing here follows votes:
+        with the page cache on, they are kept under the content version (ROW_PARTS)."""
         slug, name = escape(framework.slug), escape(framework.name)
         link = f"{self.detail[0]}{framework.slug}{self.detail[1]}"
         url = escape(link)
@@ -257,8 +282,9 @@ class Rows:
             label=self.tags_label,
             language=self.language,
         )
-        head = f"""<li class="framework-row" id="framework-{slug}" data-slug="{slug}">
-  <span class="position"><span class="visually-hidden">{self.rank} </span>{position}</span>
+        before = f"""<li class="framework-row" id="framework-{slug}" data-slug="{slug}">
+  <span class="position"><span class="visually-hidden">{self.rank} </span>"""
+        after = f"""</span>
   {monogram(framework.name, framework.slug)}
   <div class="framework-main">
     <h2 class="framework-name"><a href="{url}">{name}</a>
@@ -274,14 +300,12 @@ class Rows:
             f'<input type="checkbox" name="f" value="{slug}" form="compare-form"> {self.compare}'
             f'<span class="visually-hidden"> {name}</span>'
         )
-        tail = f"""
-    {rating}
-    {self.tie if tie else ""}
+        end = f"""
     <label class="compare-pick">{pick}</label>
   </div>
 </li>
 """
-        return Row(framework, mark_safe(head), mark_safe(tail))
+        return before, after, f"\n    {rating}\n    ", end
 
 
 # A framework's page: the lines of its lists, like the ranking's rows.

@@ -8,7 +8,6 @@ from catalog import guide, pages
 from catalog import ranking as formulas
 from catalog.compare import alternatives_among, candidates_for, comparison_of, standing_of
 from catalog.extensions import COMPARE_SECTIONS, DETAIL_SECTIONS, extra_context
-from catalog.filters import FrameworkFilterSet
 from catalog.forms import GuideForm
 from catalog.models import Framework, Tag, tags_in_use
 from config import fragments
@@ -27,7 +26,7 @@ def ranking(request):
 
 def _ranking(request) -> Fragment:
     """The ranking as every visitor sees it."""
-    filterset = FrameworkFilterSet(request.GET, queryset=Framework.objects.published())
+    filterset = pages.ranking_filters(request.GET)
     frameworks = filterset.qs
     filters = filterset.form.cleaned_data
     key = pages.filters_key(filters.get("q"), filters.get("tag"), filters.get("hide"))

@@ -91,6 +91,38 @@ def test_a_vote_shows_on_the_next_request(catalog):
     assert 'data-role="upvotes">1<' in anonymous().get("/frameworks/flask/").text
 
 
+def test_after_a_vote_a_ranking_writes_again_only_the_voted_framework_s_widget(
+    catalog, monkeypatch
+):
+    """Rows' parts (catalog.rows.ROW_PARTS) are kept under the content version and anonymous
+    widgets (ANONYMOUS_WIDGETS) by what they show: after a vote the ranking writes no row and
+    one widget again, and shows the vote; after an edit it writes every row again."""
+    from catalog.rows import Rows
+    from reviews.templatetags import reviews_tags
+
+    anonymous().get("/")
+    rows, widgets = [], []
+    parts, widget = Rows._parts, reviews_tags.vote_widget
+    monkeypatch.setattr(Rows, "_parts", lambda self, f: rows.append(f.slug) or parts(self, f))
+    monkeypatch.setattr(
+        reviews_tags, "vote_widget", lambda c, f, v: widgets.append(f.slug) or widget(c, f, v)
+    )
+
+    services.vote_cast(user=UserFactory(), framework=catalog, value=Vote.UP)
+    page = anonymous().get("/").text
+
+    assert (rows, widgets) == ([], ["flask"])
+    assert re.search(r'data-framework="flask".*?data-role="upvotes">1<', page, re.S)
+
+    catalog.name = "Flask Renamed"
+    catalog.save()
+    page = anonymous().get("/").text
+
+    assert sorted(rows) == ["bottle", "flask"]
+    assert ">Flask Renamed</a>" in page
+    assert sorted(widgets[1:]) == ["bottle", "flask"]  # after any edit, every one
+
+
 def test_a_review_and_its_moderation_show_on_the_next_request(catalog):
     anonymous().get("/frameworks/flask/")
     review = CountedReviewFactory(

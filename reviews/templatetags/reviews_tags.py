@@ -1,6 +1,9 @@
 from django import template
+from django.conf import settings
+from django.utils.translation import get_language
 
-from config.rendering import once_per_render
+from config.pagecache import CONTENT_VERSION_KEY, current_version
+from config.rendering import Remembered, once_per_render
 from reviews import rows, selectors
 from reviews.widgets import NO_VOTES, HelpfulButtons, Shown, VoteWidgets
 
@@ -30,9 +33,26 @@ def vote_widget(context, framework, votes, back=None, oob=False, retry_minutes=N
 @register.simple_tag(takes_context=True)
 def shared_vote_widget(context, framework):
     """A framework's vote widget in a shared fragment (config.fragments): as it shows to a
-    visitor who has not voted on it, recorded so that `widgets.own_votes` can put in theirs."""
-    html = vote_widget(context, framework, NO_VOTES)
+    visitor who has not voted on it, recorded so that `widgets.own_votes` can put in theirs.
+    Anonymous visitors' widgets (no form, no token: links to log in) are kept by what they
+    show, with the page cache on: after a vote only the voted framework's is written again."""
+    request = context["request"]
+    if settings.PAGE_CACHE_SECONDS and not request.user.is_authenticated:
+        key = (
+            get_language(),
+            current_version(CONTENT_VERSION_KEY),  # its name
+            request.get_full_path(),  # where its links come back to
+            framework.pk,
+            framework.upvotes,
+            framework.downvotes,
+        )
+        html = ANONYMOUS_WIDGETS.get(key, lambda: vote_widget(context, framework, NO_VOTES))
+    else:
+        html = vote_widget(context, framework, NO_VOTES)
     return context["fragment"].slot(framework.pk, html, Shown.of(framework))
+
+
+ANONYMOUS_WIDGETS = Remembered(limit=8192)
 
 
 register.filter("stars", rows.stars)

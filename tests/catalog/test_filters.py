@@ -132,3 +132,35 @@ def test_an_empty_sort_is_invalid_not_silently_the_default(catalog):
     names, filterset = filtered("sort=&q=微框架")
     assert "sort" in filterset.form.errors
     assert names == ["Flask"]
+
+
+def test_the_ranking_validates_a_query_once_per_language_and_answers_each_query_its_own(
+    catalog, client
+):
+    """catalog.pages.ranking_filters keeps each query's validated filter set: the same query in
+    the same language is not built again, and every query still gets its own frameworks (and
+    its own errors, in the visitor's language)."""
+    from django.utils import translation
+
+    from catalog import pages
+
+    with translation.override("en"):
+        first = pages.ranking_filters(QueryDict("tag=microframework"))
+        assert pages.ranking_filters(QueryDict("tag=microframework")) is first
+        assert pages.ranking_filters(QueryDict("sort=name")) is not first
+    with translation.override("zh-hans"):
+        assert pages.ranking_filters(QueryDict("tag=microframework")) is not first
+    assert [framework.name for framework in first.qs] == ["Flask"]
+
+    for query, shown, hidden in [
+        ("?tag=microframework", "Flask", "Django"),
+        ("?tag=full-stack", "Django", "Flask"),
+        ("?tag=microframework", "Flask", "Django"),
+        ("?hide=unmaintained", "Django", "Pylons"),
+    ]:
+        page = client.get("/" + query, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert f">{shown}</a>" in page, query
+        assert f">{hidden}</a>" not in page, query
+    for language, words in [("en", "Select a valid choice"), ("zh-hans", "选择一个有效的选项")]:
+        page = client.get("/?sort=sideways", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert words in page, language
