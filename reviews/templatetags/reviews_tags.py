@@ -36,16 +36,9 @@ def shared_vote_widget(context, framework):
     visitor who has not voted on it, recorded so that `widgets.own_votes` can put in theirs.
     Anonymous visitors' widgets (no form, no token: links to log in) are kept by what they
     show, with the page cache on: after a vote only the voted framework's is written again."""
-    request = context["request"]
-    if settings.PAGE_CACHE_SECONDS and not request.user.is_authenticated:
-        key = (
-            get_language(),
-            current_version(CONTENT_VERSION_KEY),  # its name
-            request.get_full_path(),  # where its links come back to
-            framework.pk,
-            framework.upvotes,
-            framework.downvotes,
-        )
+    kept_as = once_per_render(context, "anonymous_widgets", lambda: _anonymous_widgets(context))
+    if kept_as is not None:
+        key = (*kept_as, framework.pk, framework.upvotes, framework.downvotes)
         html = ANONYMOUS_WIDGETS.get(key, lambda: vote_widget(context, framework, NO_VOTES))
     else:
         html = vote_widget(context, framework, NO_VOTES)
@@ -53,6 +46,16 @@ def shared_vote_widget(context, framework):
 
 
 ANONYMOUS_WIDGETS = Remembered(limit=8192)
+
+
+def _anonymous_widgets(context) -> tuple | None:
+    """What anonymous widgets on this page are kept by besides their framework and its counts
+    (once per render); None when they are not kept."""
+    request = context["request"]
+    if not settings.PAGE_CACHE_SECONDS or request.user.is_authenticated:
+        return None
+    # the language, the content version (their frameworks' names), where their links come back to
+    return get_language(), current_version(CONTENT_VERSION_KEY), request.get_full_path()
 
 
 register.filter("stars", rows.stars)
