@@ -14,20 +14,33 @@ nor anything of a visitor. Values are pickled: a release that changes what one h
 a new name, so that no server reads the old shape in the minutes both releases run.
 """
 
+import pickle
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 
-from config.pagecache import CONTENT_VERSION_KEY, current_version
+from config.pagecache import CONTENT_VERSION_KEY, LocalPages, current_version
+
+# With Redis, each process keeps a pickled copy of what it read or made, under the content
+# version it belongs to: a page that finds all its values here asks Redis nothing (the version
+# is the process's watched copy) and unpickles its own fresh objects, as from the shared cache.
+KEPT_HERE = LocalPages(limit=16 * 1024 * 1024)
 
 
 def kept(makers: dict[str, Callable[[], object]]) -> dict[str, object]:
     """{key: value} for these cache keys: each as made under the current content version, from
-    the shared cache (one round trip for all of them), else made now by its maker and stored."""
+    this process's copies (with Redis) or the shared cache (one round trip for all of them),
+    else made now by its maker and stored."""
     if not settings.PAGE_CACHE_SECONDS:
         return {key: make() for key, make in makers.items()}
     keys = [f"derived:{key}" for key in makers]
+    here = getattr(cache, "watched", None) is not None  # the version costs no round trip
+    if here:
+        version = current_version(CONTENT_VERSION_KEY)
+        copies = [KEPT_HERE.get(key, version) for key in keys]
+        if None not in copies:
+            return {name: pickle.loads(copy) for name, copy in zip(makers, copies, strict=True)}
     found = cache.get_many([CONTENT_VERSION_KEY, *keys])
     version = found.get(CONTENT_VERSION_KEY) or current_version(CONTENT_VERSION_KEY)
     values, made = {}, {}
@@ -40,4 +53,8 @@ def kept(makers: dict[str, Callable[[], object]]) -> dict[str, object]:
             made[stored_key] = (version, values[key])
     if made:
         cache.set_many(made, settings.PAGE_CACHE_SECONDS)
+    if here:
+        for stored_key, value in zip(keys, values.values(), strict=True):
+            copy = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+            KEPT_HERE.put(stored_key, version, copy, len(copy), settings.PAGE_CACHE_SECONDS)
     return values

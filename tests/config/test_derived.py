@@ -107,3 +107,52 @@ def test_it_is_off_with_the_page_cache(settings):
     kept({"value": maker})
     kept({"value": maker})
     assert maker.made == 2
+
+
+@pytest.fixture
+def redis_servers(monkeypatch):
+    """This process's cache and another app server's, on one Redis (TEST_REDIS_URL)."""
+    import uuid
+
+    from config import cache as backends
+    from config import derived
+    from tests.conftest import TEST_REDIS_URL
+
+    prefix = f"test:derived:{uuid.uuid4().hex}"
+    here, there = (backends.RedisCache(TEST_REDIS_URL, {"KEY_PREFIX": prefix}) for _ in "ab")
+    monkeypatch.setattr(derived, "cache", here)
+    monkeypatch.setattr(pagecache, "cache", here)
+    monkeypatch.setattr(derived, "KEPT_HERE", pagecache.LocalPages(limit=1024 * 1024))
+    yield here, there
+    here.clear()
+
+
+@pytest.mark.redis
+def test_with_redis_a_value_read_again_asks_redis_nothing_and_is_a_fresh_copy(
+    redis_servers, monkeypatch
+):
+    here, _there = redis_servers
+    maker = Maker()
+    assert kept({"value": maker})["value"] == ["made", 1]
+    asked = []
+    real = here.get_many
+    monkeypatch.setattr(here, "get_many", lambda keys: asked.append(keys) or real(keys))
+
+    first = kept({"value": maker})["value"]
+    first.append("changed by its reader")
+
+    assert kept({"value": maker})["value"] == ["made", 1]
+    assert (maker.made, asked) == (1, [])
+
+
+@pytest.mark.redis
+def test_with_redis_another_server_s_change_makes_it_again_here(redis_servers):
+    _here, there = redis_servers
+    maker = Maker()
+    kept({"value": maker})
+
+    there.set(pagecache.CONTENT_VERSION_KEY, 12345, None)  # a review, on another server
+    there.get("another-round-trip")  # its request goes on before the next one arrives here
+
+    assert kept({"value": maker})["value"] == ["made", 2]
+    assert kept({"value": maker})["value"] == ["made", 2]
