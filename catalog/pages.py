@@ -7,6 +7,7 @@ after a vote such a page reads only its own frameworks, by id. Under the sorts t
 the page is read in the order of their indexes, as before.
 """
 
+import functools
 import hashlib
 
 from django.conf import settings
@@ -70,7 +71,8 @@ def filters_key(*filters) -> str:
 
 def ranking_page(frameworks, *, number, sort: str | None, key: str) -> Page:
     """Page `number` of `frameworks` (ranked by `sort`): what their rows show of them
-    (catalog.rows.ROW_FIELDS), each with its `tag_list`; `key` names their filters
+    (catalog.rows.ROW_FIELDS), and `give_tags(frameworks)` to give those that need their
+    `tag_list` theirs; `key` names their filters
     (`filters_key`). A wild page number is a 404, never a 500."""
     if sort not in FrameworkQuerySet.SORTS:
         sort = FrameworkQuerySet.DEFAULT_SORT
@@ -90,7 +92,8 @@ def ranking_page(frameworks, *, number, sort: str | None, key: str) -> Page:
         ids = kept({ids_key: lambda: list(page.object_list.values_list("pk", flat=True))})[ids_key]
         by_pk = Framework.objects.filter(pk__in=ids).only(*rows.ROW_FIELDS).in_bulk()
         page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]
-    give_tags(page.object_list, found["tags"])
+    # Each framework's tags (one query), for the rows that are not kept (catalog.rows.Rows.page).
+    page.give_tags = functools.partial(give_tags, tags=found["tags"])
     return page
 
 

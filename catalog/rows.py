@@ -245,8 +245,19 @@ class Rows:
             f'{tie}</a> <span class="muted">{tie_note}</span></p>'
         )
 
-    def page(self, frameworks, *, start: int, sort=None) -> list[Row]:
+    def page(self, frameworks, *, start: int, sort=None, give_tags=None) -> list[Row]:
+        """The rows of these frameworks, the first at place `start`. `give_tags(frameworks)`
+        gives frameworks their `tag_list` (catalog.pages.give_tags, one query): called for those
+        whose row is not kept, if any; without it, every framework has its `tag_list`."""
         frameworks = list(frameworks)
+        if give_tags is not None:
+            missing = [
+                framework
+                for framework in frameworks
+                if self.version is None or self._key(framework) not in ROW_PARTS
+            ]
+            if missing:
+                give_tags(missing)
         ties = statistical_ties(frameworks, sort)
         return [
             self.row(framework, position, framework.pk in ties)
@@ -257,11 +268,14 @@ class Rows:
         if self.version is None:
             before, after, rating, end = self._parts(framework)
         else:  # what the row shows of the framework, kept under the content version
-            key = (self.language, self.version, framework.pk)
+            key = self._key(framework)
             before, after, rating, end = ROW_PARTS.get(key, lambda: self._parts(framework))
         head = f"{before}{position}{after}"
         tail = f"{rating}{self.tie if tie else ''}{end}"
         return Row(framework, mark_safe(head), mark_safe(tail))
+
+    def _key(self, framework: Framework) -> tuple:
+        return (self.language, self.version, framework.pk)
 
     def _parts(self, framework: Framework) -> tuple[str, str, str, str]:
         """The row but for its position and whether it ties with the row above: the head before

@@ -98,6 +98,10 @@ class Remembered:
         self.values: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
 
+    def __contains__(self, key) -> bool:
+        with self.lock:
+            return key in self.values
+
     def get(self, key, make):
         with self.lock:
             if key in self.values:

@@ -77,7 +77,10 @@ def tag_links(tags):
 @register.simple_tag
 def ranking_rows(page, sort=None):
     """The rows of a page of a ranking (catalog.rows), each to go around its vote widget."""
-    return rows.Rows().page(page.object_list, start=page.start_index(), sort=sort)
+    give_tags = getattr(page, "give_tags", None)  # catalog.pages.ranking_page's
+    return rows.Rows().page(
+        page.object_list, start=page.start_index(), sort=sort, give_tags=give_tags
+    )
 
 
 @register.filter
