@@ -25,7 +25,7 @@ from config.rendering import Remembered
 VOTED_SORTS = ("top", "trending", "recent")  # the orders that follow votes
 
 
-_FILTER_SETS = Remembered(limit=1024)
+_FILTER_SETS = Remembered(limit=256)  # about 40 KB each
 
 
 def ranking_filters(query: QueryDict) -> FrameworkFilterSet:

@@ -45,7 +45,7 @@ def shared_vote_widget(context, framework):
     return context["fragment"].slot(framework.pk, html, Shown.of(framework))
 
 
-ANONYMOUS_WIDGETS = Remembered(limit=8192)
+ANONYMOUS_WIDGETS = Remembered(limit=4096)  # about 1.5 KB each: 200 pages of 20
 
 
 def _anonymous_widgets(context) -> tuple | None:
