@@ -250,29 +250,27 @@ class Rows:
         gives frameworks their `tag_list` (catalog.pages.give_tags, one query): called for those
         whose row is not kept, if any; without it, every framework has its `tag_list`."""
         frameworks = list(frameworks)
-        if give_tags is not None:
-            missing = [
-                framework
-                for framework in frameworks
-                if self.version is None or self._key(framework) not in ROW_PARTS
-            ]
-            if missing:
-                give_tags(missing)
+        parts = {}  # each framework's row but for its place and tie (_parts), kept or made now
+        if self.version is not None:  # kept under the content version
+            for framework in frameworks:
+                found = ROW_PARTS.find(self._key(framework))
+                if found is not None:
+                    parts[framework.pk] = found
+        missing = [framework for framework in frameworks if framework.pk not in parts]
+        if missing and give_tags is not None:
+            give_tags(missing)
+        for framework in missing:
+            parts[framework.pk] = self._parts(framework)
+            if self.version is not None:
+                ROW_PARTS.put(self._key(framework), parts[framework.pk])
         ties = statistical_ties(frameworks, sort)
-        return [
-            self.row(framework, position, framework.pk in ties)
-            for position, framework in enumerate(frameworks, start=start)
-        ]
-
-    def row(self, framework: Framework, position: int, tie: bool) -> Row:
-        if self.version is None:
-            before, after, rating, end = self._parts(framework)
-        else:  # what the row shows of the framework, kept under the content version
-            key = self._key(framework)
-            before, after, rating, end = ROW_PARTS.get(key, lambda: self._parts(framework))
-        head = f"{before}{position}{after}"
-        tail = f"{rating}{self.tie if tie else ''}{end}"
-        return Row(framework, mark_safe(head), mark_safe(tail))
+        rows = []
+        for position, framework in enumerate(frameworks, start=start):
+            before, after, rating, end = parts[framework.pk]
+            tie = self.tie if framework.pk in ties else ""
+            head, tail = f"{before}{position}{after}", f"{rating}{tie}{end}"
+            rows.append(Row(framework, mark_safe(head), mark_safe(tail)))
+        return rows
 
     def _key(self, framework: Framework) -> tuple:
         return (self.language, self.version, framework.pk)

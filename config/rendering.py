@@ -98,20 +98,27 @@ class Remembered:
         self.values: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
 
-    def __contains__(self, key) -> bool:
+    def find(self, key):
+        """The value kept under `key` (now the most recently used), or None."""
         with self.lock:
-            return key in self.values
-
-    def get(self, key, make):
-        with self.lock:
-            if key in self.values:
+            value = self.values.get(key)
+            if value is not None:
                 self.values.move_to_end(key)
-                return self.values[key]
-        value = make()
+            return value
+
+    def put(self, key, value) -> None:
         with self.lock:
             self.values[key] = value
+            self.values.move_to_end(key)
             while len(self.values) > self.limit:
                 self.values.popitem(last=False)
+
+    def get(self, key, make):
+        """The value kept under `key`, else `make()`'s, kept. Values are never None."""
+        value = self.find(key)
+        if value is None:
+            value = make()
+            self.put(key, value)
         return value
 
 
