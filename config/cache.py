@@ -63,23 +63,24 @@ class RedisCache(BaseRedisCache):
         self._class = RedisCacheClient
         self._watched = None  # WatchedKeys, made on first use
 
+    def _watch(self) -> "WatchedKeys":
+        if self._watched is None:
+            self._watched = WatchedKeys(self._servers[0])
+        return self._watched
+
     def watched(self, key, version=None):
         """`key`'s value, kept in this process and read again only after it changed (see
         WatchedKeys); None when it is not set. Raises `Unreadable` when Redis cannot be read."""
-        if self._watched is None:
-            self._watched = WatchedKeys(self._servers[0])
-        value = self._watched.get(self.make_and_validate_key(key, version=version))
+        value = self._watch().get(self.make_and_validate_key(key, version=version))
         return None if value is None else self._cache._serializer.loads(value)
 
     def set_forever(self, key, value, version=None) -> None:
         """set(key, value, None) as one command on this process's watched connection (no pool,
         no retry wrapper: a third of the CPU of set()); through set() when that connection
         fails. The page version's bump, on every vote, goes this way."""
-        if self._watched is None:
-            self._watched = WatchedKeys(self._servers[0])
         checked = self.make_and_validate_key(key, version=version)
         try:
-            self._watched.set(checked, self._cache._serializer.dumps(value))
+            self._watch().set(checked, self._cache._serializer.dumps(value))
         except Unreadable:
             self.set(key, value, None, version=version)
 
@@ -147,17 +148,28 @@ class WatchedKeys:
         self.values: OrderedDict[str, bytes | None] = OrderedDict()  # as stored; None: not set
 
     def get(self, key: str) -> bytes | None:
+        return self._on_connection(self._read, key)
+
+    def set(self, key: str, value) -> None:
+        """SET without expiry on the watched connection; raises `Unreadable` when Redis cannot be
+        written. The key is read afresh next time."""
+        self._on_connection(self._write, key, value)
+
+    def _on_connection(self, action, key: str, *args):
+        """`action(key, *args)` on the connection, made when this process has none; one broken
+        connection is replaced and the action done again; `Unreadable` when Redis cannot be
+        reached."""
         with self.lock:
-            for _attempt in range(2):  # a connection found broken is replaced once
+            for _attempt in range(2):
                 try:
-                    return self._read(key)
+                    if self.pid != os.getpid() or self.connection is None:
+                        self._connect()
+                    return action(key, *args)
                 except (redis.RedisError, OSError, ValueError):
                     self._drop()
             raise Unreadable(key)
 
     def _read(self, key: str) -> bytes | None:
-        if self.pid != os.getpid() or self.connection is None:
-            self._connect()
         while self.values and self.connection.can_read(timeout=0):
             self.connection.read_response(push_request=True)  # calls _invalidated
         try:
@@ -171,23 +183,12 @@ class WatchedKeys:
             self.values.move_to_end(key)
         return value
 
-    def set(self, key: str, value) -> None:
-        """SET without expiry on the watched connection; raises `Unreadable` when Redis cannot be
-        written. The key is read afresh next time."""
-        with self.lock:
-            for _attempt in range(2):  # a connection found broken is replaced once
-                try:
-                    if self.pid != os.getpid() or self.connection is None:
-                        self._connect()
-                    self.connection.send_command("SET", key, value)
-                    reply = self.connection.read_response()  # invalidations before it: handled
-                    self.values.pop(key, None)
-                    if reply not in (b"OK", "OK"):
-                        raise redis.ResponseError(f"SET answered {reply!r}")
-                    return
-                except (redis.RedisError, OSError, ValueError):
-                    self._drop()
-            raise Unreadable(key)
+    def _write(self, key: str, value) -> None:
+        self.connection.send_command("SET", key, value)
+        reply = self.connection.read_response()  # invalidations before it: handled
+        self.values.pop(key, None)
+        if reply not in (b"OK", "OK"):
+            raise redis.ResponseError(f"SET answered {reply!r}")
 
     def forget(self, key: str) -> None:
         """Read the key afresh next time (this process wrote it)."""
