@@ -579,34 +579,26 @@ def facts(framework: Framework) -> SafeString:
 def why_rank(framework: Framework, why, neighbour) -> SafeString:
     """Its votes in words and what it would take to climb past the one above (`why`, a
     catalog.ranking.RankReason; `neighbour`, that framework, or None at the top)."""
-    lines = []
     if framework.vote_count:
         share = round(framework.upvotes / framework.vote_count * 100)
-        lines.append(
-            ngettext(
-                "%(up)s up and %(down)s down from %(counter)s vote: %(share)s%% approve.",
-                "%(up)s up and %(down)s down from %(counter)s votes: %(share)s%% approve.",
-                framework.vote_count,
-            )
-            % {
-                "up": framework.upvotes,
-                "down": framework.downvotes,
-                "counter": framework.vote_count,
-                "share": share,
-            }
-        )
+        votes = ngettext(
+            "%(up)s up and %(down)s down from %(counter)s vote: %(share)s%% approve.",
+            "%(up)s up and %(down)s down from %(counter)s votes: %(share)s%% approve.",
+            framework.vote_count,
+        ) % {
+            "up": framework.upvotes,
+            "down": framework.downvotes,
+            "counter": framework.vote_count,
+            "share": share,
+        }
     elif framework.seed_rank:
-        lines.append(
-            gettext("Nobody has voted yet, so it keeps its place from the article's order.")
-        )
+        votes = gettext("Nobody has voted yet, so it keeps its place from the article's order.")
     else:
-        lines.append(
-            gettext(
-                "Nobody has voted yet. It was added after the article, so it comes after the "
-                "article's frameworks that have no votes either, by name."
-            )
+        votes = gettext(
+            "Nobody has voted yet. It was added after the article, so it comes after the "
+            "article's frameworks that have no votes either, by name."
         )
-    lines = [f"<p>{lines[0]}</p>"]
+    lines = [f"<p>{votes}</p>"]
     if neighbour:
         name = escape(neighbour.name)
         above = gettext('Next above: <a href="%(url)s">%(name)s</a>.') % {
@@ -625,7 +617,7 @@ def why_rank(framework: Framework, why, neighbour) -> SafeString:
                 "No realistic number of extra up-votes would lift it past %(name)s."
             ) % {"name": name}
             lines.append(f'<p class="why-climb">{climb}</p>')
-        elif why is not None:
+        else:
             climb = ngettext(
                 "%(counter)s more up-vote, with no new down-votes, would lift it past %(name)s.",
                 "%(counter)s more up-votes, with no new down-votes, would lift it past %(name)s.",

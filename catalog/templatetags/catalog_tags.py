@@ -89,14 +89,6 @@ def percent(value):
     return f"{(value or 0) * 100:.1f}"
 
 
-@register.simple_tag(takes_context=True)
-def page_url(context, number, param="page"):
-    """The current query string with one page parameter set, for paginating several lists."""
-    query = context["request"].GET.copy()
-    query[param] = number
-    return f"?{query.urlencode()}"
-
-
 @register.simple_tag(takes_context=True, name="pagination")
 def pagination_links(context, page, param="page", anchor="", label=""):
     """Links to a list's other pages (config.rendering.pagination); `param` and `anchor` let a
