@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from django.db.models import Count, Window
+from django.db import connection
 
 from catalog import aspects, pages, ranking
 from catalog.models import Framework, TaggedFramework
@@ -105,11 +105,16 @@ def comparison_of(asked: list[str]) -> Comparison:
 
 
 def _votes_now(frameworks: list[Framework]) -> dict[int, list]:
-    """{id: [upvotes, downvotes, score, position]} of these frameworks as they are now."""
-    read = Framework.objects.published().filter(pk__in=[f.pk for f in frameworks])
-    read = read.with_position().order_by()
-    fields = ("pk", "upvotes", "downvotes", "score", "position")
-    return {pk: votes for pk, *votes in read.values_list(*fields)}
+    """{id: [upvotes, downvotes, score, position]} of these frameworks as they are now, those
+    still published: one query, written out (`_VOTES_NOW`), as `with_standing`'s."""
+    if not frameworks:
+        return {}
+    table = connection.ops.quote_name(Framework._meta.db_table)
+    pks = [framework.pk for framework in frameworks]
+    sql = _VOTES_NOW.format(table=table, pks=", ".join(["%s"] * len(pks)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, pks)
+        return {pk: votes for pk, *votes in cursor.fetchall()}
 
 
 def _lasting(slugs: list[str]) -> Comparison:
@@ -205,14 +210,24 @@ def candidates_for(framework: Framework, tags, limit: int = ALTERNATIVES) -> Can
 
 def alternatives_among(candidates: Candidates, limit: int = ALTERNATIVES) -> list[Alternative]:
     """The candidates sharing the most tags, then the highest ranked under the default sort
-    (the order by votes read now, one query)."""
+    (the order by votes read now, one query, written out as `_RANKED_AMONG`: the ORM took
+    longer to compose it than the database to answer)."""
     pks = [pk for level in candidates.levels for pk in level]
     if not pks:
         return []
     level_of = {pk: n for n, level in enumerate(candidates.levels) for pk in level}
-    ranked = Framework.objects.published().filter(pk__in=pks).ranked().prefetch_related(None)
-    in_order = sorted(ranked.values_list("pk", flat=True), key=level_of.__getitem__)  # stable
+    table = connection.ops.quote_name(Framework._meta.db_table)
+    sql = _RANKED_AMONG.format(table=table, pks=", ".join(["%s"] * len(pks)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, pks)
+        ranked = [pk for (pk,) in cursor.fetchall()]
+    in_order = sorted(ranked, key=level_of.__getitem__)  # stable
     return [candidates.shown[pk] for pk in in_order[:limit]]
+
+
+# The published frameworks among some ids, in the default sort's order (FrameworkQuerySet.ranked).
+_RANKED_AMONG = """SELECT id FROM {table} WHERE is_published AND id IN ({pks})
+ORDER BY score DESC, downvotes, seed_rank ASC NULLS LAST, name, id"""
 
 
 def alternatives_to(framework: Framework, limit: int = ALTERNATIVES) -> list[Alternative]:
@@ -221,18 +236,58 @@ def alternatives_to(framework: Framework, limit: int = ALTERNATIVES) -> list[Alt
     return alternatives_among(candidates_for(framework, list(framework.tags.all()), limit), limit)
 
 
-def standing_of(framework: Framework) -> tuple[ranking.RankReason, Framework | None]:
-    """Its place under the default sort, why, and the framework just above it. One query: the
-    neighbour, with the frameworks ahead counted over the same rows (`ahead`)."""
-    ahead = Framework.objects.published().ahead_of(framework)
-    # Only the neighbour's name, link and votes are shown: no tags to prefetch.
-    ahead = ahead.ranked().prefetch_related(None).only("name", "slug", "upvotes", "downvotes")
-    ahead = ahead.annotate(ahead=Window(Count("pk")))
-    neighbour = ahead.last()
-    reason = ranking.why_rank(
-        position=neighbour.ahead + 1 if neighbour else 1,
+# Frameworks `a` that the default sort ("top": score, fewer down-votes, seed rank, name) places
+# above `f`, as ahead_of() says it. `a.score >= f.score` holds in every branch: said on its own, it
+# bounds the index scan to the frameworks above.
+_AHEAD = """a.is_published AND a.score >= f.score AND (
+    a.score > f.score
+    OR (a.score = f.score AND a.downvotes < f.downvotes)
+    OR (a.score = f.score AND a.downvotes = f.downvotes AND (
+        (f.seed_rank IS NOT NULL AND a.seed_rank < f.seed_rank)
+        OR (f.seed_rank IS NULL AND (a.seed_rank IS NOT NULL OR a.name < f.name)))))"""
+_STANDING = f"""
+SELECT f.*,
+    (SELECT COUNT(*) FROM {{table}} a WHERE {_AHEAD}) AS standing_ahead,
+    n.id AS neighbour_id, n.name AS neighbour_name, n.slug AS neighbour_slug,
+    n.upvotes AS neighbour_upvotes, n.downvotes AS neighbour_downvotes
+FROM {{table}} f
+LEFT JOIN {{table}} n ON n.id = (
+    SELECT a.id FROM {{table}} a WHERE {_AHEAD}
+    ORDER BY a.score, a.downvotes DESC, a.seed_rank DESC NULLS FIRST, a.name DESC, a.id DESC
+    LIMIT 1)
+WHERE f.is_published AND f.slug = %s"""
+_VOTES_NOW = f"""
+SELECT f.id, f.upvotes, f.downvotes, f.score,
+    (SELECT COUNT(*) FROM {{table}} a WHERE {_AHEAD}) + 1
+FROM {{table}} f
+WHERE f.is_published AND f.id IN ({{pks}})"""
+
+
+def with_standing(slug: str) -> Framework | None:
+    """The published framework with this slug, with its place under the default sort, why
+    (`why`) and the framework just above it (`neighbour`: name, link and votes), or None.
+
+    One query, written out: the row, the count of the frameworks ahead and the neighbour
+    (the last of them) together. Built by the ORM, the count and the neighbour's query of
+    five-part ties took longer to compose than the database takes to answer them."""
+    sql = _STANDING.format(table=connection.ops.quote_name(Framework._meta.db_table))
+    framework = next(iter(Framework.objects.raw(sql, [slug])), None)
+    if framework is None:
+        return None
+    neighbour = None
+    if framework.neighbour_id is not None:
+        neighbour = Framework(
+            pk=framework.neighbour_id,
+            name=framework.neighbour_name,
+            slug=framework.neighbour_slug,
+            upvotes=framework.neighbour_upvotes,
+            downvotes=framework.neighbour_downvotes,
+        )
+    framework.neighbour = neighbour
+    framework.why = ranking.why_rank(
+        position=framework.standing_ahead + 1,
         upvotes=framework.upvotes,
         downvotes=framework.downvotes,
         neighbour_votes=(neighbour.upvotes, neighbour.downvotes) if neighbour else None,
     )
-    return reason, neighbour
+    return framework

@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
 from catalog import guide, pages
 from catalog import ranking as formulas
-from catalog.compare import alternatives_among, candidates_for, comparison_of, standing_of
+from catalog.compare import alternatives_among, candidates_for, comparison_of, with_standing
 from catalog.extensions import COMPARE_SECTIONS, DETAIL_SECTIONS, extra_context
 from catalog.forms import GuideForm
 from catalog.models import Framework, Tag, tags_in_use
@@ -44,7 +44,9 @@ def _ranking(request) -> Fragment:
 
 @cache_anonymous
 def detail(request, slug):
-    framework = get_object_or_404(Framework.objects.published(), slug=slug)
+    framework = with_standing(slug)
+    if framework is None:
+        raise Http404("No such framework.")
     key = f"framework-page:{framework.pk}"
     found = kept(pages.with_mean_rating({key: lambda: _lasting(framework)}))
     page = found[key]
@@ -52,7 +54,6 @@ def detail(request, slug):
     framework.bayes_rating = formulas.bayesian_average(
         framework.rating_sum, framework.review_count, found[pages.MEAN_RATING]
     )
-    why, neighbour = standing_of(framework)
     return render(
         request,
         "catalog/detail.html",
@@ -60,9 +61,9 @@ def detail(request, slug):
             "framework": framework,
             "framework_list": [framework],
             "tags": page["tags"],
-            "position": why.position,
-            "neighbour": neighbour,
-            "why": why,
+            "position": framework.why.position,
+            "neighbour": framework.neighbour,
+            "why": framework.why,
             "alternatives": alternatives_among(page["candidates"]),
             **extra_context(DETAIL_SECTIONS, request, framework),
             "placings": guide.placings_of(framework.slug),

@@ -192,8 +192,8 @@ AFTER_A_VOTE = {
     "/?sort=rating": 1,
     "/?sort=newest": 1,
     "/tags/": 0,
-    "/frameworks/django/": 3,
-    "/frameworks/django/?rsort=newest&rpage=2": 3,
+    "/frameworks/django/": 2,
+    "/frameworks/django/?rsort=newest&rpage=2": 2,
     "/compare/?f=django&f=flask&f=fastapi": 2,
 }
 

@@ -190,3 +190,25 @@ def test_switch_counts_take_one_query_each(switches, django_assert_num_queries):
         counted(selectors.came_from(django, limit=10))
     with django_assert_num_queries(1):
         counted(selectors.moved_on_to(flask, limit=10))
+
+
+def test_alternatives_at_one_level_come_in_the_ranking_s_order_ties_included(db):
+    """Level with each other on shared tags, the candidates follow `ranked()`: score, fewer
+    down-votes, seed rank (unranked last), name."""
+    base = make("base", ["x"], seed_rank=1)
+    rows = [
+        ("kilo", 7, 3, 0),
+        ("lima", None, 3, 0),
+        ("alpha", None, 3, 0),
+        ("mike", 4, 3, 0),
+        ("november", 9, 3, 1),
+        ("oscar", None, 0, 2),
+        ("papa", 2, 0, 0),
+    ]
+    for slug, seed_rank, up, down in rows:
+        set_votes(make(slug, ["x"], seed_rank=seed_rank), up, down)
+    ranked = Framework.objects.published().exclude(pk=base.pk).ranked()
+    candidates = candidates_for(base, list(fetched("base").tags.all()), limit=50)
+    found = [a.framework.slug for a in alternatives_among(candidates, limit=50)]
+    assert found == [framework.slug for framework in ranked]
+    assert found[:4] == ["mike", "kilo", "alpha", "lima"]

@@ -235,3 +235,27 @@ def test_query_count_is_fixed_at_four_frameworks(en, seeded, django_assert_max_n
     with django_assert_max_num_queries(COMPARE_MAX_QUERIES) as large:
         compare(en, "django", "flask", "fastapi", "starlette", "sanic", "nope")
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_each_compared_framework_s_rank_is_its_place_in_the_ranking_ties_included(db):
+    """Level on score and down-votes, the article's order decides, then (added after the
+    article) the name; an unpublished framework is counted by neither."""
+    from tests.factories import FrameworkFactory
+
+    rows = [("Kilo", 7, 3, 0), ("Lima", None, 3, 0), ("Alpha", None, 3, 0), ("Mike", 4, 3, 0)]
+    rows += [("November", 9, 3, 1), ("Oscar", None, 0, 2), ("Papa", 2, 0, 0)]
+    for name, seed_rank, up, down in rows:
+        FrameworkFactory(
+            name=name,
+            slug=name.lower(),
+            seed_rank=seed_rank,
+            upvotes=up,
+            downvotes=down,
+            score=ranking.wilson_lower_bound(up, down),
+        )
+    FrameworkFactory(name="Hidden", slug="hidden", seed_rank=1, upvotes=9, is_published=False)
+    ranked = [framework.slug for framework in Framework.objects.published().ranked()]
+    for group in (ranked[:4], ranked[3:], ranked[::2][:4]):
+        comparison = comparison_of(group)
+        assert [f.position for f in comparison.frameworks] == [ranked.index(s) + 1 for s in group]
+    assert ranked[:4] == ["mike", "kilo", "alpha", "lima"]

@@ -2,7 +2,7 @@ import pytest
 from django.utils import timezone
 
 from catalog import ranking
-from catalog.compare import standing_of
+from catalog.compare import with_standing
 from catalog.models import Framework, FrameworkQuerySet
 from catalog.seed import TAG_NAMES_ZH, load_fixture
 from tests.factories import FrameworkFactory
@@ -369,15 +369,29 @@ def test_ahead_of_agrees_with_the_ranked_order(small_catalog):
         assert set(names(ahead)) == set(names(ordered[:position])), framework.name
 
 
-def test_standing_of_agrees_with_the_ranked_order_in_one_query(
+def test_with_standing_agrees_with_the_ranked_order_in_one_query(
     small_catalog, django_assert_num_queries
 ):
     ordered = list(Framework.objects.published().ranked("top"))
     for position, framework in enumerate(ordered, start=1):
         with django_assert_num_queries(1):
-            reason, neighbour = standing_of(framework)
-        assert reason.position == position, framework.name
-        assert neighbour == (ordered[position - 2] if position > 1 else None), framework.name
+            found = with_standing(framework.slug)
+        assert found == framework
+        assert found.why.position == position, framework.name
+        assert found.upvotes == framework.upvotes, framework.name
+        above = ordered[position - 2] if position > 1 else None
+        assert found.neighbour == above, framework.name
+        if above is not None:
+            assert found.neighbour.name == above.name
+            assert found.neighbour.get_absolute_url() == above.get_absolute_url()
+            votes = (found.neighbour.upvotes, found.neighbour.downvotes)
+            assert votes == (above.upvotes, above.downvotes)
+            assert found.why.neighbour_score is not None
+
+
+def test_with_standing_finds_no_unpublished_or_unknown_framework(small_catalog):
+    assert with_standing(Framework.objects.get(name="Unpublished").slug) is None
+    assert with_standing("no-such-framework") is None
 
 
 def test_with_bayes_rating_takes_the_site_wide_mean_in_the_same_query(django_assert_num_queries):
