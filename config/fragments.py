@@ -23,6 +23,7 @@ one of its slots is rendered again with the counts as they are now before it is 
 (reviews.widgets.own_votes).
 """
 
+import functools
 import secrets
 
 from django.conf import settings
@@ -32,8 +33,10 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from config.pagecache import CONTENT_VERSION_KEY, VERSION_KEY, LocalPages, current_version, page_key
+from config.rendering import Remembered
 
 # Hooks giving a visitor's own versions of a fragment's slots: (request, fragment) -> {key: HTML}.
 VISITOR_SLOTS = []
@@ -88,15 +91,7 @@ class Fragment:
         account menu and messages in the marks and their CSRF token in the forms (asked for only
         when the page has a form, so that a page without one sets no cookie)."""
         token = _LazyToken(request)
-        own = {
-            **own,
-            ACCOUNT: get_template("includes/account_menu.html").render(
-                {"user": request.user, "request": request, "csrf_token": token}
-            ),
-            MESSAGES: get_template("includes/messages.html").render(
-                {"messages": get_messages(request)}
-            ),
-        }
+        own = {**own, ACCOUNT: _account_menu(request, token), MESSAGES: _messages(request)}
         parts, end = [], 0
         for key, (start, stop, _data) in self.slots.items():
             if key in own:
@@ -107,6 +102,40 @@ class Fragment:
         if self.placeholder in html:
             html = html.replace(self.placeholder, str(token))
         return mark_safe(html)
+
+
+# A logged-in visitor's account menu, by what it shows (language, name, curator or not), with a
+# placeholder where each request's CSRF token goes: the same for every page of theirs.
+ACCOUNT_MENUS = Remembered(4096)
+_TOKEN_PLACE = f"csrf-{secrets.token_urlsafe(16)}"
+
+
+def _account_menu(request, token) -> str:
+    """includes/account_menu.html for this visitor; a logged-in visitor's from ACCOUNT_MENUS."""
+    user = request.user
+    template = get_template("includes/account_menu.html")
+    if not user.is_authenticated:  # its links come back to this page
+        return template.render({"user": user, "request": request, "csrf_token": token})
+    key = (get_language(), user.get_username(), user.is_staff)
+
+    def render():
+        return template.render({"user": user, "request": request, "csrf_token": _TOKEN_PLACE})
+
+    return ACCOUNT_MENUS.get(key, render).replace(_TOKEN_PLACE, str(token))
+
+
+def _messages(request) -> str:
+    """includes/messages.html with the visitor's messages; without any, the empty box, rendered
+    once per process."""
+    messages = get_messages(request)
+    if not len(messages):
+        return _no_messages()
+    return get_template("includes/messages.html").render({"messages": messages})
+
+
+@functools.cache
+def _no_messages() -> str:
+    return get_template("includes/messages.html").render({"messages": []})
 
 
 class _LazyToken:

@@ -141,3 +141,51 @@ def test_anyones_vote_shows_on_the_next_request(flask):
     services.vote_cast(user=UserFactory(), framework=flask, value=Vote.UP)
 
     assert counts(as_alice.get("/").text, "flask") == (1, 0)
+
+
+def logout_token(html: str) -> str:
+    form = html[html.index('<div class="account-menu">') :]
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+
+
+def test_the_account_menu_is_each_visitors_own_with_their_own_token(flask):
+    """The menu is rendered once per name, role and language in each process, the token put in
+    on every request: a second visit's menu carries that visit's own token, and logging out
+    with it works."""
+    alice, bob = UserFactory(username="alice"), UserFactory(username="bob", is_staff=True)
+    fragments.ACCOUNT_MENUS.values.clear()
+    as_alice = visitor(alice, enforce_csrf_checks=True)
+    first = as_alice.get("/").text
+    as_alice.cookies.pop("csrftoken")  # a new browser session of hers: a new secret
+    second = as_alice.get("/").text
+    bobs = visitor(bob).get("/").text
+    carols = visitor(UserFactory(username="carol")).get("/").text
+
+    assert '<a href="/users/carol/">carol</a>' in carols and "alice" not in carols
+    assert '<a href="/users/alice/">alice</a>' in first and "/admin/" not in first
+    assert '<a href="/users/bob/">bob</a>' in bobs and "Curate" in bobs
+    assert "alice" not in bobs
+    assert len({logout_token(first), logout_token(second), logout_token(bobs)}) == 3
+    assert fragments._TOKEN_PLACE not in first + second + bobs
+    in_chinese = visitor(alice).get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").text
+    assert "退出" in in_chinese and "Log out" in second
+
+    response = as_alice.post("/accounts/logout/", {"csrfmiddlewaretoken": logout_token(second)})
+    assert response.status_code == 302
+    assert "_auth_user_id" not in as_alice.session
+
+
+def test_a_message_waiting_shows_on_the_shared_ranking_once(flask):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    as_alice = visitor(UserFactory(username="alice"))
+    as_alice.get("/")
+    storage = CookieStorage(RequestFactory().get("/"))
+    as_alice.cookies["messages"] = storage._encode([Message(constants.INFO, "Welcome back")])
+
+    assert "Welcome back" in as_alice.get("/").text
+    again = as_alice.get("/").text
+    assert "Welcome back" not in again
+    assert '<div id="messages" class="messages" aria-live="polite">' in again
