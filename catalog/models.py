@@ -1,10 +1,7 @@
-from functools import cache
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Lower, NullIf
-from django.db.models.lookups import IsNull
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -123,10 +120,6 @@ class FrameworkQuerySet(models.QuerySet):
         `prefetch_related("tags")` has taggit build a queryset per framework to hold them."""
         return self.prefetch_related(Prefetch("tags", to_attr="tag_list"))
 
-    def with_position(self):
-        """Annotate `position`: the place under the default sort among published frameworks."""
-        return self.annotate(position=_position())
-
     def position_of(self, framework) -> int:
         """The framework's place among these under the default sort (1 = top); one query."""
         return self.ahead_of(framework).count() + 1
@@ -144,27 +137,6 @@ class FrameworkQuerySet(models.QuerySet):
         return self.filter(
             Q(score__gte=framework.score), Q(score__gt=framework.score) | same_score | ties
         )
-
-
-@cache
-def _position():
-    """`with_position()`'s expression: one more than the published frameworks ahead (a COUNT
-    subquery). Made once per process: building its filter took longer than the database takes to
-    run it, and each query resolves its own copy."""
-    outer = OuterRef
-    level = Q(score=outer("score"), downvotes=outer("downvotes"))
-    outer_unranked = IsNull(outer("seed_rank"), True)  # added after the article
-    ahead = Framework.objects.published().filter(
-        Q(score__gte=outer("score")),  # as in ahead_of: bounds the index scan
-        Q(score__gt=outer("score"))
-        | Q(score=outer("score"), downvotes__lt=outer("downvotes"))
-        | (level & Q(seed_rank__lt=outer("seed_rank")))
-        | (level & Q(seed_rank__isnull=False) & outer_unranked)
-        | (level & Q(seed_rank__isnull=True, name__lt=outer("name")) & outer_unranked),
-    )
-    # COUNT(*) as a subquery: grouped by a column every row shares, so one row or none.
-    count = ahead.order_by().values("is_published").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(count[:1]), 0) + 1
 
 
 def is_chinese(language: str | None = None) -> bool:
@@ -352,8 +324,12 @@ class Framework(Bilingual, models.Model):
         # One per indexable public sort (FrameworkQuerySet.SORTS); `rating` depends on the
         # site-wide mean, so it is computed, over the catalog's few thousand rows at most.
         indexes = [
+            # Only the published frameworks, which every ranking and place reads: counting
+            # the frameworks ahead of one (its place) reads this index alone.
             models.Index(
-                fields=["-score", "downvotes", "seed_rank", "name"], name="framework_top_idx"
+                fields=["-score", "downvotes", "seed_rank", "name"],
+                condition=Q(is_published=True),
+                name="framework_top_idx",
             ),
             models.Index(
                 fields=["-review_count", "seed_rank", "name"], name="framework_reviews_idx"

@@ -59,27 +59,46 @@ def test_each_admin_changelist_order_has_its_index(model, rf, admin_user):
 
 @pytest.mark.postgres
 @pytest.mark.django_db
-def test_a_place_in_the_ranking_reads_only_the_frameworks_above_it():
-    """Where a framework stands (its page, compare): the index on the ranking's order is read
-    from the framework's score up, not from end to end (PostgreSQL; the issue saw every row read
-    for each framework). The planner is told to use indexes: at this test's size a scan of the
-    whole small table would be as good."""
+def test_a_place_in_the_ranking_reads_only_the_published_frameworks_above_it():
+    """Where a framework stands (its page, compare, the API): the index of the published
+    frameworks in the ranking's order is read from the framework's score up, not the table from
+    end to end (PostgreSQL; the issue saw every row read for each framework); the count of those
+    ahead can read the index alone (below). The planner is told to use indexes: at this test's
+    size a scan of the whole small table would be as good."""
     from django.db import connection, transaction
 
+    from catalog import compare
     from tests.factories import FrameworkFactory
 
     frameworks = FrameworkFactory.create_batch(30)
     for number, framework in enumerate(frameworks):
         Framework.objects.filter(pk=framework.pk).update(score=number / 30, upvotes=number)
     middle = Framework.objects.get(pk=frameworks[15].pk)
-    queries = [
-        Framework.objects.published().ahead_of(middle).values("pk"),
-        Framework.objects.filter(pk=middle.pk).with_position().values("position"),
+    table = connection.ops.quote_name(Framework._meta.db_table)
+    statements = [
+        Framework.objects.published().ahead_of(middle).values("pk").query.sql_with_params(),
+        (compare._STANDING.format(table=table), [middle.slug]),
+        (compare._VOTES_NOW.format(table=table, pks="%s"), [middle.pk]),
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        for query in queries:
-            sql, params = query.query.sql_with_params()
+        for sql, params in statements:
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
-            assert "Index Cond: (score >=" in plan or "Index Cond: (u0.score >=" in plan, plan
+            assert "framework_top_idx" in plan, plan
+            assert "Index Cond: (score >=" in plan, plan
+
+
+def test_counting_the_frameworks_ahead_reads_nothing_outside_the_ranking_index():
+    """A place is a COUNT(*) over the frameworks ahead: every column it compares is in
+    framework_top_idx, whose rows are the published frameworks only, so PostgreSQL can count
+    from the index alone (an index-only scan, once vacuum has marked the table's pages)."""
+    import re
+
+    from catalog import compare
+
+    [index] = [i for i in Framework._meta.indexes if i.name == "framework_top_idx"]
+    read = set(re.findall(r"\ba\.(\w+)", compare._AHEAD))
+
+    assert read - {"is_published"} <= {field.lstrip("-") for field in index.fields}
+    assert "is_published" in read and str(index.condition) == "(AND: ('is_published', True))"

@@ -413,13 +413,18 @@ def test_with_bayes_rating_without_any_review_pulls_towards_zero(db):
     assert Framework.objects.with_bayes_rating().get().bayes_rating == 0.0
 
 
-def test_with_position_agrees_with_the_ranked_order_in_one_query(
+def test_the_places_compare_reads_agree_with_the_ranked_order_in_one_query(
     small_catalog, django_assert_num_queries
 ):
-    ordered = names(Framework.objects.published().ranked("top"))
+    from catalog.compare import _votes_now
+
+    ordered = list(Framework.objects.published().ranked("top"))
+    hidden = Framework.objects.get(name="Unpublished")
     with django_assert_num_queries(1):
-        positions = {f.name: f.position for f in Framework.objects.published().with_position()}
-    assert positions == {name: place for place, name in enumerate(ordered, start=1)}
+        now = _votes_now([*ordered, hidden])
+    assert {pk: place for pk, (*_votes, place) in now.items()} == {
+        framework.pk: place for place, framework in enumerate(ordered, start=1)
+    }
 
 
 def test_small_catalog_ranked_order(small_catalog):
