@@ -34,8 +34,13 @@ def ranking_filters(query: QueryDict) -> FrameworkFilterSet:
     validated) cost over a millisecond of every ranking rendered; it holds nothing of a visitor
     nor of the database: its queryset is never run itself (pages derive theirs from `qs`), and
     its form, read by the page's template, is only ever read."""
-    key = (get_language(), tuple(sorted((name, tuple(values)) for name, values in query.lists())))
-    return _FILTER_SETS.get(key, lambda: _validated(query))
+    # Only the filters' own parameters: a link's utm_source and the like make no set of their own.
+    asked = QueryDict(mutable=True)
+    for name in FrameworkFilterSet.base_filters:
+        if name in query:
+            asked.setlist(name, query.getlist(name))
+    key = (get_language(), tuple(sorted((name, tuple(values)) for name, values in asked.lists())))
+    return _FILTER_SETS.get(key, lambda: _validated(asked))
 
 
 def _validated(query: QueryDict) -> FrameworkFilterSet:

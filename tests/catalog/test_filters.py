@@ -147,6 +147,9 @@ def test_the_ranking_validates_a_query_once_per_language_and_answers_each_query_
     with translation.override("en"):
         first = pages.ranking_filters(QueryDict("tag=microframework"))
         assert pages.ranking_filters(QueryDict("tag=microframework")) is first
+        # a parameter no filter reads (a campaign's, a cache-buster) makes no set of its own
+        assert pages.ranking_filters(QueryDict("utm_source=feed&tag=microframework")) is first
+        assert pages.ranking_filters(QueryDict("tag=microframework&page=2")) is first
         assert pages.ranking_filters(QueryDict("sort=name")) is not first
     with translation.override("zh-hans"):
         assert pages.ranking_filters(QueryDict("tag=microframework")) is not first
