@@ -14,6 +14,7 @@ from rest_framework import mixins, pagination, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
 from catalog.aspects import ASPECT_KEYS
+from catalog.compare import place_of
 from catalog.filters import FrameworkFilterSet
 from catalog.models import Framework, tags_in_use
 
@@ -231,7 +232,7 @@ class FrameworkDetailSerializer(FrameworkSerializer):
         }
 
     def get_position(self, framework) -> int:
-        return Framework.objects.published().position_of(framework)
+        return place_of(framework)
 
 
 class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):

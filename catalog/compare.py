@@ -109,12 +109,8 @@ def _votes_now(frameworks: list[Framework]) -> dict[int, list]:
     still published: one query, written out (`_VOTES_NOW`), as `with_standing`'s."""
     if not frameworks:
         return {}
-    table = connection.ops.quote_name(Framework._meta.db_table)
     pks = [framework.pk for framework in frameworks]
-    sql = _VOTES_NOW.format(table=table, pks=", ".join(["%s"] * len(pks)))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, pks)
-        return {pk: votes for pk, *votes in cursor.fetchall()}
+    return {pk: votes for pk, *votes in _rows(_VOTES_NOW, pks, pks=_placeholders(pks))}
 
 
 def _lasting(slugs: list[str]) -> Comparison:
@@ -210,24 +206,14 @@ def candidates_for(framework: Framework, tags, limit: int = ALTERNATIVES) -> Can
 
 def alternatives_among(candidates: Candidates, limit: int = ALTERNATIVES) -> list[Alternative]:
     """The candidates sharing the most tags, then the highest ranked under the default sort
-    (the order by votes read now, one query, written out as `_RANKED_AMONG`: the ORM took
-    longer to compose it than the database to answer)."""
+    (the order by votes read now, one query: `_RANKED_AMONG`)."""
     pks = [pk for level in candidates.levels for pk in level]
     if not pks:
         return []
     level_of = {pk: n for n, level in enumerate(candidates.levels) for pk in level}
-    table = connection.ops.quote_name(Framework._meta.db_table)
-    sql = _RANKED_AMONG.format(table=table, pks=", ".join(["%s"] * len(pks)))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, pks)
-        ranked = [pk for (pk,) in cursor.fetchall()]
+    ranked = [pk for (pk,) in _rows(_RANKED_AMONG, pks, pks=_placeholders(pks))]
     in_order = sorted(ranked, key=level_of.__getitem__)  # stable
     return [candidates.shown[pk] for pk in in_order[:limit]]
-
-
-# The published frameworks among some ids, in the default sort's order (FrameworkQuerySet.ranked).
-_RANKED_AMONG = """SELECT id FROM {table} WHERE is_published AND id IN ({pks})
-ORDER BY score DESC, downvotes, seed_rank ASC NULLS LAST, name, id"""
 
 
 def alternatives_to(framework: Framework, limit: int = ALTERNATIVES) -> list[Alternative]:
@@ -236,9 +222,13 @@ def alternatives_to(framework: Framework, limit: int = ALTERNATIVES) -> list[Alt
     return alternatives_among(candidates_for(framework, list(framework.tags.all()), limit), limit)
 
 
-# Frameworks `a` that the default sort ("top": score, fewer down-votes, seed rank, name) places
-# above `f`, as ahead_of() says it. `a.score >= f.score` holds in every branch: said on its own, it
-# bounds the index scan to the frameworks above.
+# Where frameworks stand under the default sort, in statements written out (standard SQL, the same
+# on SQLite and PostgreSQL, tested against FrameworkQuerySet.ranked() through every kind of tie):
+# the ORM took longer to compose their five-part ties than the database takes to answer them.
+
+# Published frameworks `a` that the default sort ("top": score, fewer down-votes, seed rank, name)
+# places above `f`: the one statement of that rule. `a.score >= f.score` holds in every branch:
+# said on its own, it bounds the index scan to the frameworks above.
 _AHEAD = """a.is_published AND a.score >= f.score AND (
     a.score > f.score
     OR (a.score = f.score AND a.downvotes < f.downvotes)
@@ -256,6 +246,11 @@ LEFT JOIN {{table}} n ON n.id = (
     ORDER BY a.score, a.downvotes DESC, a.seed_rank DESC NULLS FIRST, a.name DESC, a.id DESC
     LIMIT 1)
 WHERE f.is_published AND f.slug = %s"""
+# The published frameworks among some ids, in the default sort's order.
+_RANKED_AMONG = """SELECT id FROM {table} WHERE is_published AND id IN ({pks})
+ORDER BY score DESC, downvotes, seed_rank ASC NULLS LAST, name, id"""
+_PLACE = f"""
+SELECT (SELECT COUNT(*) FROM {{table}} a WHERE {_AHEAD}) + 1 FROM {{table}} f WHERE f.id = %s"""
 _VOTES_NOW = f"""
 SELECT f.id, f.upvotes, f.downvotes, f.score,
     (SELECT COUNT(*) FROM {{table}} a WHERE {_AHEAD}) + 1
@@ -263,13 +258,30 @@ FROM {{table}} f
 WHERE f.is_published AND f.id IN ({{pks}})"""
 
 
+def _rows(statement: str, params: list, **parts) -> list[tuple]:
+    """The rows of one of these statements, `parts` put in and its table named as quoted."""
+    table = connection.ops.quote_name(Framework._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(statement.format(table=table, **parts), params)
+        return cursor.fetchall()
+
+
+def _placeholders(values: list) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def place_of(framework: Framework) -> int:
+    """Its place among the published frameworks under the default sort (1 = top); one query."""
+    [(place,)] = _rows(_PLACE, [framework.pk])
+    return place
+
+
 def with_standing(slug: str) -> Framework | None:
     """The published framework with this slug, with its place under the default sort, why
     (`why`) and the framework just above it (`neighbour`: name, link and votes), or None.
 
-    One query, written out: the row, the count of the frameworks ahead and the neighbour
-    (the last of them) together. Built by the ORM, the count and the neighbour's query of
-    five-part ties took longer to compose than the database takes to answer them."""
+    One query: the row, the count of the frameworks ahead and the neighbour (the last of them)
+    together."""
     sql = _STANDING.format(table=connection.ops.quote_name(Framework._meta.db_table))
     framework = next(iter(Framework.objects.raw(sql, [slug])), None)
     if framework is None:

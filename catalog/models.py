@@ -120,24 +120,6 @@ class FrameworkQuerySet(models.QuerySet):
         `prefetch_related("tags")` has taggit build a queryset per framework to hold them."""
         return self.prefetch_related(Prefetch("tags", to_attr="tag_list"))
 
-    def position_of(self, framework) -> int:
-        """The framework's place among these under the default sort (1 = top); one query."""
-        return self.ahead_of(framework).count() + 1
-
-    def ahead_of(self, framework):
-        """Frameworks placed above this one under the default sort."""
-        same_score = Q(score=framework.score, downvotes__lt=framework.downvotes)
-        same_votes = Q(score=framework.score, downvotes=framework.downvotes)
-        if framework.seed_rank is None:
-            ties = same_votes & (Q(seed_rank__isnull=False) | Q(name__lt=framework.name))
-        else:  # seed ranks are unique: no tie goes further
-            ties = same_votes & Q(seed_rank__lt=framework.seed_rank)
-        # score >= X holds in every branch: said on its own, it bounds the index scan to the
-        # frameworks above (PostgreSQL does not take a bound out of the OR by itself).
-        return self.filter(
-            Q(score__gte=framework.score), Q(score__gt=framework.score) | same_score | ties
-        )
-
 
 def is_chinese(language: str | None = None) -> bool:
     """Whether this language (the active one if not given) is a Chinese one."""

@@ -2,7 +2,7 @@ import pytest
 from django.utils import timezone
 
 from catalog import ranking
-from catalog.compare import with_standing
+from catalog.compare import place_of, with_standing
 from catalog.models import Framework, FrameworkQuerySet
 from catalog.seed import TAG_NAMES_ZH, load_fixture
 from tests.factories import FrameworkFactory
@@ -333,7 +333,7 @@ def test_a_frameworks_tags_come_by_name_whatever_order_they_were_added_in():
     assert [tag.name for tag in Framework.objects.get().tags.all()] == by_name
 
 
-# ahead_of()
+# Places under the default sort (catalog.compare)
 
 
 @pytest.fixture
@@ -359,14 +359,14 @@ def small_catalog():
     FrameworkFactory(name="Unpublished", seed_rank=5, is_published=False)
 
 
-def test_ahead_of_agrees_with_the_ranked_order(small_catalog):
-    published = Framework.objects.published()
-    ordered = list(published.ranked("top"))
+def test_place_of_agrees_with_the_ranked_order_in_one_query(
+    small_catalog, django_assert_num_queries
+):
+    ordered = list(Framework.objects.published().ranked("top"))
     assert len(ordered) == 12
-    for position, framework in enumerate(ordered):
-        ahead = published.ahead_of(framework)
-        assert ahead.count() == position, framework.name
-        assert set(names(ahead)) == set(names(ordered[:position])), framework.name
+    for position, framework in enumerate(ordered, start=1):
+        with django_assert_num_queries(1):
+            assert place_of(framework) == position, framework.name
 
 
 def test_with_standing_agrees_with_the_ranked_order_in_one_query(
