@@ -14,18 +14,17 @@ nor anything of a visitor. Values are pickled: a release that changes what one h
 a new name, so that no server reads the old shape in the minutes both releases run.
 """
 
-import pickle
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 
-from config.pagecache import CONTENT_VERSION_KEY, LocalPages, current_version
+from config.pagecache import CONTENT_VERSION_KEY, LocalCopies, current_version
 
 # With Redis, each process keeps a pickled copy of what it read or made, under the content
 # version it belongs to: a page that finds all its values here asks Redis nothing (the version
 # is the process's watched copy) and unpickles its own fresh objects, as from the shared cache.
-KEPT_HERE = LocalPages(limit=16 * 1024 * 1024)
+KEPT_HERE = LocalCopies(limit=16 * 1024 * 1024)
 
 
 def kept(makers: dict[str, Callable[[], object]]) -> dict[str, object]:
@@ -38,9 +37,9 @@ def kept(makers: dict[str, Callable[[], object]]) -> dict[str, object]:
     here = getattr(cache, "watched", None) is not None  # the version costs no round trip
     if here:
         version = current_version(CONTENT_VERSION_KEY)
-        copies = [KEPT_HERE.get(key, version) for key in keys]
-        if None not in copies:
-            return {name: pickle.loads(copy) for name, copy in zip(makers, copies, strict=True)}
+        copies = [KEPT_HERE.fresh(key, version, KEPT_HERE.MISSING) for key in keys]
+        if not any(copy is KEPT_HERE.MISSING for copy in copies):
+            return dict(zip(makers, copies, strict=True))
     found = cache.get_many([CONTENT_VERSION_KEY, *keys])
     version = found.get(CONTENT_VERSION_KEY) or current_version(CONTENT_VERSION_KEY)
     values, made = {}, {}
@@ -55,6 +54,5 @@ def kept(makers: dict[str, Callable[[], object]]) -> dict[str, object]:
         cache.set_many(made, settings.PAGE_CACHE_SECONDS)
     if here:
         for stored_key, value in zip(keys, values.values(), strict=True):
-            copy = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-            KEPT_HERE.put(stored_key, version, copy, len(copy), settings.PAGE_CACHE_SECONDS)
+            KEPT_HERE.keep(stored_key, version, value, settings.PAGE_CACHE_SECONDS)
     return values

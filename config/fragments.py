@@ -25,7 +25,6 @@ one of its slots is rendered again with the counts as they are now before it is 
 """
 
 import functools
-import pickle
 import secrets
 
 from django.conf import settings
@@ -37,16 +36,19 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from config.pagecache import CONTENT_VERSION_KEY, VERSION_KEY, LocalPages, current_version, page_key
+from config.pagecache import (
+    CONTENT_VERSION_KEY,
+    VERSION_KEY,
+    LocalCopies,
+    current_version,
+    page_key,
+)
 from config.rendering import Remembered
 
 # Hooks giving a visitor's own versions of a fragment's slots: (request, fragment) -> {key: HTML}.
 VISITOR_SLOTS = []
 ACCOUNT, MESSAGES = "account-menu", "messages"
-# Pickled: bytes are nothing the garbage collector walks, where a few hundred fragments' slots
-# (their tuples and widgets' data) made each full collection of a worker tens of milliseconds
-# longer, a pause every request then waiting meanwhile had to sit out.
-LOCAL_FRAGMENTS = LocalPages(limit=16 * 1024 * 1024)
+LOCAL_FRAGMENTS = LocalCopies(limit=16 * 1024 * 1024)  # pickled: see LocalCopies
 
 
 class Fragment:
@@ -168,9 +170,9 @@ def shared(request, name: str, make, *, lasting: bool = False) -> Fragment:
     kind = "lasting" if lasting else "page"
     key = page_key(request, f"fragment:{name}:{who}:{kind}")
     version = current_version(CONTENT_VERSION_KEY if lasting else VERSION_KEY)
-    copy = LOCAL_FRAGMENTS.get(key, version)
-    if copy is not None:
-        return pickle.loads(copy)
+    fragment = LOCAL_FRAGMENTS.fresh(key, version)
+    if fragment is not None:
+        return fragment
     cached = cache.get(key)
     if cached is not None and cached[0] == version:
         fragment = cached[1]
@@ -178,8 +180,7 @@ def shared(request, name: str, make, *, lasting: bool = False) -> Fragment:
         fragment = make()
         fragment.lasting = lasting
         cache.set(key, (version, fragment), settings.PAGE_CACHE_SECONDS)
-    copy = pickle.dumps(fragment, pickle.HIGHEST_PROTOCOL)
-    LOCAL_FRAGMENTS.put(key, version, copy, len(copy), settings.PAGE_CACHE_SECONDS)
+    LOCAL_FRAGMENTS.keep(key, version, fragment, settings.PAGE_CACHE_SECONDS)
     return fragment
 
 

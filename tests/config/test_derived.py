@@ -122,7 +122,7 @@ def redis_servers(monkeypatch):
     here, there = (backends.RedisCache(TEST_REDIS_URL, {"KEY_PREFIX": prefix}) for _ in "ab")
     monkeypatch.setattr(derived, "cache", here)
     monkeypatch.setattr(pagecache, "cache", here)
-    monkeypatch.setattr(derived, "KEPT_HERE", pagecache.LocalPages(limit=1024 * 1024))
+    monkeypatch.setattr(derived, "KEPT_HERE", pagecache.LocalCopies(limit=1024 * 1024))
     yield here, there
     here.clear()
 
