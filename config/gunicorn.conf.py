@@ -29,23 +29,30 @@ logconfig_dict = {
 
 
 def post_worker_init(worker):
-    """Load what Django otherwise loads on a worker's first request (the URLconf with every view
-    module and DRF behind it, the translation catalogs): one slow answer, 100 ms and more, for
+    """Load what Django otherwise loads on a worker's first requests (the URLconf with every
+    view module and DRF behind it, the translation catalogs, the site's templates compiled, the
+    URL patterns' reverse tables in each language): one slow answer, 100 ms and more, for
     whoever comes first after every start or restart. Then move everything the worker has
-    loaded (Django, the site's modules, settings, URLs) out of the garbage collector's sight: a
-    full collection otherwise walks those 100,000-odd objects, tens of milliseconds during which
-    the worker answers nobody (the slowest 1 % of requests under load). Objects made later, by
-    requests, are collected as usual."""
+    loaded (Django, the site's modules, settings, URLs, templates) out of the garbage
+    collector's sight: a full collection otherwise walks those 100,000-odd objects, tens of
+    milliseconds during which the worker answers nobody (the slowest 1 % of requests under
+    load). Objects made later, by requests, are collected as usual."""
     import gc
+    from pathlib import Path
 
     from django.conf import settings
-    from django.urls import get_resolver
+    from django.template.loader import get_template
+    from django.urls import get_resolver, reverse
     from django.utils import translation
 
     get_resolver().url_patterns  # noqa: B018 (imports config.urls and all it includes)
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             translation.gettext("")  # the language's catalogs, merged once per process
+            reverse("catalog:ranking")  # the URL patterns' reverse table, one per language
+    for directory in (Path(d) for engine in settings.TEMPLATES for d in engine["DIRS"]):
+        for template in sorted(directory.rglob("*.html")):
+            get_template(template.relative_to(directory).as_posix())  # compiled, kept
     gc.freeze()
 
 

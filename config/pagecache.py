@@ -209,7 +209,8 @@ class AnonymousPageCacheMiddleware:
             return self._rebuild(cached)
         response = self.get_response(request)
         if self._storable(request, response, language):
-            entry = (version, response.status_code, list(response.items()), response.content)
+            # All of it immutable: the collector soon stops walking a kept entry.
+            entry = (version, response.status_code, tuple(response.items()), response.content)
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
             LOCAL_PAGES.put(key, version, entry, len(entry[3]), settings.PAGE_CACHE_SECONDS)
         return response
