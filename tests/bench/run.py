@@ -425,6 +425,8 @@ def report(results: dict) -> list[str]:
     lines = [
         f"bare view: {bare:.0f} req/s (runs: "
         + ", ".join(f"{run['rps']:.0f}" for run in results["bare"]["runs"])
+        + "; p50 / p99 ms: "  # the machine's own tail: the bare view waits on nothing
+        + ", ".join(f"{run['p50']:.1f} / {run['p99']:.1f}" for run in results["bare"]["runs"])
         + f"); gunicorn {WORKERS} workers, {CONNECTIONS} connections, {SECONDS} s per run",
         "",
         "| page | cold in-process ms | queries | full scans | cold req/s | warm req/s "
