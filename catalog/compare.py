@@ -235,34 +235,42 @@ _AHEAD = """a.is_published AND a.score >= f.score AND (
     OR (a.score = f.score AND a.downvotes = f.downvotes AND (
         (f.seed_rank IS NOT NULL AND a.seed_rank < f.seed_rank)
         OR (f.seed_rank IS NULL AND (a.seed_rank IS NOT NULL OR a.name < f.name)))))"""
+_COUNT_AHEAD = f"(SELECT COUNT(*) FROM {{table}} a WHERE {_AHEAD})"
+# The same order as a sort of frameworks `a` (FrameworkQuerySet.SORTS["top"], its TIE_BREAK), and
+# upside down: the last of those ahead of `f`, the one just above it, comes first.
+_TOP_ORDER = "a.score DESC, a.downvotes ASC, a.seed_rank ASC NULLS LAST, a.name ASC, a.id ASC"
+_TOP_ORDER_UPSIDE_DOWN = re.sub(
+    r"\b(DESC|ASC|LAST)\b",
+    lambda m: {"DESC": "ASC", "ASC": "DESC", "LAST": "FIRST"}[m[1]],
+    _TOP_ORDER,
+)
 _STANDING = f"""
-SELECT f.*,
-    (SELECT COUNT(*) FROM {{table}} a WHERE {_AHEAD}) AS standing_ahead,
+SELECT f.*, {_COUNT_AHEAD} AS standing_ahead,
     n.id AS neighbour_id, n.name AS neighbour_name, n.slug AS neighbour_slug,
     n.upvotes AS neighbour_upvotes, n.downvotes AS neighbour_downvotes
 FROM {{table}} f
 LEFT JOIN {{table}} n ON n.id = (
-    SELECT a.id FROM {{table}} a WHERE {_AHEAD}
-    ORDER BY a.score, a.downvotes DESC, a.seed_rank DESC NULLS FIRST, a.name DESC, a.id DESC
-    LIMIT 1)
+    SELECT a.id FROM {{table}} a WHERE {_AHEAD} ORDER BY {_TOP_ORDER_UPSIDE_DOWN} LIMIT 1)
 WHERE f.is_published AND f.slug = %s"""
 # The published frameworks among some ids, in the default sort's order.
-_RANKED_AMONG = """SELECT id FROM {table} WHERE is_published AND id IN ({pks})
-ORDER BY score DESC, downvotes, seed_rank ASC NULLS LAST, name, id"""
-_PLACE = f"""
-SELECT (SELECT COUNT(*) FROM {{table}} a WHERE {_AHEAD}) + 1 FROM {{table}} f WHERE f.id = %s"""
+_RANKED_AMONG = f"""SELECT a.id FROM {{table}} a WHERE a.is_published AND a.id IN ({{pks}})
+ORDER BY {_TOP_ORDER}"""
+_PLACE = f"SELECT {_COUNT_AHEAD} + 1 FROM {{table}} f WHERE f.id = %s"
 _VOTES_NOW = f"""
-SELECT f.id, f.upvotes, f.downvotes, f.score,
-    (SELECT COUNT(*) FROM {{table}} a WHERE {_AHEAD}) + 1
+SELECT f.id, f.upvotes, f.downvotes, f.score, {_COUNT_AHEAD} + 1
 FROM {{table}} f
 WHERE f.is_published AND f.id IN ({{pks}})"""
 
 
-def _rows(statement: str, params: list, **parts) -> list[tuple]:
-    """The rows of one of these statements, `parts` put in and its table named as quoted."""
-    table = connection.ops.quote_name(Framework._meta.db_table)
+def statement(sql: str, **parts) -> str:
+    """One of these statements to run: `parts` put in, and the frameworks' table named as
+    quoted."""
+    return sql.format(table=connection.ops.quote_name(Framework._meta.db_table), **parts)
+
+
+def _rows(sql: str, params: list, **parts) -> list[tuple]:
     with connection.cursor() as cursor:
-        cursor.execute(statement.format(table=table, **parts), params)
+        cursor.execute(statement(sql, **parts), params)
         return cursor.fetchall()
 
 
@@ -282,8 +290,7 @@ def with_standing(slug: str) -> Framework | None:
 
     One query: the row, the count of the frameworks ahead and the neighbour (the last of them)
     together."""
-    sql = _STANDING.format(table=connection.ops.quote_name(Framework._meta.db_table))
-    framework = next(iter(Framework.objects.raw(sql, [slug])), None)
+    framework = next(iter(Framework.objects.raw(statement(_STANDING), [slug])), None)
     if framework is None:
         return None
     neighbour = None

@@ -74,11 +74,10 @@ def test_a_place_in_the_ranking_reads_only_the_published_frameworks_above_it():
     for number, framework in enumerate(frameworks):
         Framework.objects.filter(pk=framework.pk).update(score=number / 30, upvotes=number)
     middle = Framework.objects.get(pk=frameworks[15].pk)
-    table = connection.ops.quote_name(Framework._meta.db_table)
     statements = [
-        (compare._PLACE.format(table=table), [middle.pk]),
-        (compare._STANDING.format(table=table), [middle.slug]),
-        (compare._VOTES_NOW.format(table=table, pks="%s"), [middle.pk]),
+        (compare.statement(compare._PLACE), [middle.pk]),
+        (compare.statement(compare._STANDING), [middle.slug]),
+        (compare.statement(compare._VOTES_NOW, pks="%s"), [middle.pk]),
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
