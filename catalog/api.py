@@ -7,16 +7,19 @@ list the same frameworks in the same order.
 import re
 
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, pagination, serializers, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from catalog.aspects import ASPECT_KEYS
 from catalog.compare import place_of
 from catalog.filters import FrameworkFilterSet
 from catalog.models import Framework, tags_in_use
+from config.pagecache import LocalCopies, current_version, page_key
 
 _WHOLE_NUMBER = re.compile(r"[0-9]+")
 
@@ -235,7 +238,51 @@ class FrameworkDetailSerializer(FrameworkSerializer):
         return place_of(framework)
 
 
-class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
+# The data of the API's answers, kept by this process beside the shared cache (pickled copies, as
+# config/derived.py keeps its values): a hit asks Redis nothing but what the throttle counts.
+KEPT_ANSWERS = LocalCopies(limit=8 * 1024 * 1024)
+
+
+class KeptAnswers:
+    """A read-only viewset whose successful answers are made once per page version.
+
+    The data of a 200 answer (the ranking's page, one framework) is kept under the page version
+    (config/pagecache.py), by scheme, host, path, query and language (page_key: the data holds
+    absolute links), in the shared cache and in this process: every vote, review, moderation or
+    catalog edit moves the version, so it shows on the next request on every server, as on the
+    pages. It holds nothing of the visitor. DRF's checks (authentication, throttling) and content
+    negotiation run on every request before the handler; only the queries and the serializing
+    are skipped. Errors (400, 404) are never kept. PAGE_CACHE_SECONDS = 0 turns it off.
+    """
+
+    def list(self, request, *args, **kwargs):
+        return self._kept(super().list, request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._kept(super().retrieve, request, *args, **kwargs)
+
+    def _kept(self, handler, request, *args, **kwargs):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if not seconds:
+            return handler(request, *args, **kwargs)
+        key = page_key(request, part="api")
+        version = current_version()
+        data = KEPT_ANSWERS.fresh(key, version, KEPT_ANSWERS.MISSING)
+        if data is KEPT_ANSWERS.MISSING:
+            stored = cache.get(key)
+            if stored is None or stored[0] != version:
+                response = handler(request, *args, **kwargs)
+                if response.status_code != 200:
+                    return response
+                data = response.data
+                cache.set(key, (version, data), seconds)
+            else:
+                data = stored[1]
+            KEPT_ANSWERS.keep(key, version, data, seconds)
+        return Response(data)
+
+
+class FrameworkViewSet(KeptAnswers, viewsets.ReadOnlyModelViewSet):
     """The ranking, filtered and sorted like the home page, and one framework by its slug."""
 
     queryset = Framework.objects.published().select_related("replaced_by")
