@@ -274,12 +274,25 @@ class KeptAnswers:
                 response = handler(request, *args, **kwargs)
                 if response.status_code != 200:
                     return response
-                data = response.data
+                data = _plain(response.data)
                 cache.set(key, (version, data), seconds)
             else:
                 data = stored[1]
             KEPT_ANSWERS.keep(key, version, data, seconds)
         return Response(data)
+
+
+def _plain(data):
+    """The data as plain dicts, lists, strings and numbers. DRF's links (`Hyperlink`) are strings
+    that carry the model instance they link to: kept as they are, every copy would pickle and
+    unpickle each framework whole (81 instances a page of the ranking)."""
+    if isinstance(data, dict):
+        return {key: _plain(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_plain(value) for value in data]
+    if isinstance(data, str):
+        return str(data)
+    return data
 
 
 class FrameworkViewSet(KeptAnswers, viewsets.ReadOnlyModelViewSet):

@@ -9,7 +9,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.throttling import SimpleRateThrottle
 
+from catalog import api
 from catalog.models import Framework
+from config.pagecache import LocalCopies
 from reviews import services
 from reviews.models import Vote
 from tests.factories import CountedReviewFactory, FrameworkFactory, UserFactory
@@ -122,3 +124,16 @@ def test_the_cache_can_be_turned_off(catalog, settings):
     with CaptureQueriesContext(connection) as queries:
         assert client().get("/api/frameworks/").status_code == 200
     assert len(queries.captured_queries) >= 2  # the count and the page, at least
+
+
+def test_the_kept_data_is_plain_with_no_model_instance_in_it(catalog, monkeypatch):
+    """DRF's links carry the instance they link to; a kept copy must not pickle it along."""
+    monkeypatch.setattr(api, "KEPT_ANSWERS", LocalCopies(limit=1024 * 1024))
+    client().get("/api/frameworks/")
+    client().get("/api/frameworks/flask/")
+
+    kept = [entry[2] for entry in api.KEPT_ANSWERS.entries.values()]
+    assert len(kept) == 2
+    for copy in kept:
+        assert b"model_unpickle" not in copy
+        assert b"rest_framework" not in copy
