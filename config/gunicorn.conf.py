@@ -71,3 +71,9 @@ logger_class = SiteLogger
 # /dev/shm (as Docker and every Linux does), not on a disk whose metadata writes can stall them.
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
+
+# No control socket (gunicorn 25.1 and later, for `gunicornc`): it sits at one path per user
+# ($XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl), so two servers on one host (a
+# blue-green switch, `make cluster-check`) take it from each other, and when they start together
+# one logs an ERROR. The site is run with signals (HUP, TERM, TTIN/TTOU) instead.
+control_socket_disable = True

@@ -155,3 +155,55 @@ def test_gunicorn_builds_no_access_lines_the_site_logs_itself():
 
     assert settings["logconfig_dict"]["loggers"]["gunicorn.access"]["handlers"] == []
     assert logger.access_log_enabled is False
+
+
+def test_gunicorn_opens_no_control_socket_another_instance_would_fight_over(tmp_path):
+    """gunicorn (25.1 and later) opens a control socket at one path per user ($XDG_RUNTIME_DIR or
+    ~/.gunicorn): two servers on one host (a blue-green switch, `make cluster-check`) take it from
+    each other, and when they start together one logs an ERROR. The site uses none."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    home, runtime = tmp_path / "home", tmp_path / "run"
+    home.mkdir()
+    runtime.mkdir()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_RUNTIME_DIR": str(runtime),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "config/gunicorn.conf.py",
+            "--bind", f"127.0.0.1:{port}", "--workers", "1", "--log-level", "info",
+        ],
+        cwd=BASE_DIR, env=env, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("gunicorn did not answer")
+        time.sleep(0.5)  # the control server starts in a thread of its own
+        sockets = list(tmp_path.rglob("*.ctl"))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _out, log = server.communicate(timeout=30)
+
+    assert sockets == []
+    assert "Control socket listening" not in log
+    assert "Booting worker" in log  # the log was read: the server did start
