@@ -7,7 +7,6 @@ list the same frameworks in the same order.
 import re
 
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -19,7 +18,8 @@ from catalog.aspects import ASPECT_KEYS
 from catalog.compare import place_of
 from catalog.filters import FrameworkFilterSet
 from catalog.models import Framework, tags_in_use
-from config.pagecache import LocalCopies, current_version, page_key
+from config.derived import kept
+from config.pagecache import VERSION_KEY, LocalCopies, page_key
 
 _WHOLE_NUMBER = re.compile(r"[0-9]+")
 
@@ -238,8 +238,8 @@ class FrameworkDetailSerializer(FrameworkSerializer):
         return place_of(framework)
 
 
-# The data of the API's answers, kept by this process beside the shared cache (pickled copies, as
-# config/derived.py keeps its values): a hit asks Redis nothing but what the throttle counts.
+# This process's copies of the API's answers (config/derived.py keeps them), in a budget of their
+# own so that paging through the API never pushes out what the HTML pages keep.
 KEPT_ANSWERS = LocalCopies(limit=8 * 1024 * 1024)
 
 
@@ -247,12 +247,13 @@ class KeptAnswers:
     """A read-only viewset whose successful answers are made once per page version.
 
     The data of a 200 answer (the ranking's page, one framework) is kept under the page version
-    (config/pagecache.py), by scheme, host, path, query and language (page_key: the data holds
-    absolute links), in the shared cache and in this process: every vote, review, moderation or
-    catalog edit moves the version, so it shows on the next request on every server, as on the
-    pages. It holds nothing of the visitor. DRF's checks (authentication, throttling) and content
-    negotiation run on every request before the handler; only the queries and the serializing
-    are skipped. Errors (400, 404) are never kept. PAGE_CACHE_SECONDS = 0 turns it off.
+    by config/derived.py's `kept()`, keyed by scheme, host, path, query and language (page_key:
+    the data holds absolute links), in the shared cache and in this process: every vote,
+    review, moderation or catalog edit moves the version, so it shows on the next request on
+    every server, as on the pages. It holds nothing of the visitor. DRF's checks (authentication,
+    throttling) and content negotiation run on every request before the handler; only the
+    queries and the serializing are skipped. Errors (400, 404) are raised, so never kept.
+    PAGE_CACHE_SECONDS = 0 turns it off.
     """
 
     def list(self, request, *args, **kwargs):
@@ -262,24 +263,13 @@ class KeptAnswers:
         return self._kept(super().retrieve, request, *args, **kwargs)
 
     def _kept(self, handler, request, *args, **kwargs):
-        seconds = settings.PAGE_CACHE_SECONDS
-        if not seconds:
-            return handler(request, *args, **kwargs)
         key = page_key(request, part="api")
-        version = current_version()
-        data = KEPT_ANSWERS.fresh(key, version, KEPT_ANSWERS.MISSING)
-        if data is KEPT_ANSWERS.MISSING:
-            stored = cache.get(key)
-            if stored is None or stored[0] != version:
-                response = handler(request, *args, **kwargs)
-                if response.status_code != 200:
-                    return response
-                data = _plain(response.data)
-                cache.set(key, (version, data), seconds)
-            else:
-                data = stored[1]
-            KEPT_ANSWERS.keep(key, version, data, seconds)
-        return Response(data)
+        answers = kept(
+            {key: lambda: _plain(handler(request, *args, **kwargs).data)},
+            version_key=VERSION_KEY,
+            copies=KEPT_ANSWERS,
+        )
+        return Response(answers[key])
 
 
 def _plain(data):

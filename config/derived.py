@@ -10,8 +10,10 @@ shows on the next request on every server, and for no longer than PAGE_CACHE_SEC
 PAGE_CACHE_SECONDS = 0 turns it off with the page cache.
 
 What is kept must not hold anything that follows votes (counts, scores, the order of a ranking),
-nor anything of a visitor. Values are pickled: a release that changes what one holds gives its key
-a new name, so that no server reads the old shape in the minutes both releases run.
+nor anything of a visitor; a value that follows votes is kept under the page version instead
+(`version_key`, as the API's answers are: catalog/api.py). Values are pickled: a release that
+changes what one holds gives its key a new name, so that no server reads the old shape in the
+minutes both releases run.
 """
 
 from collections.abc import Callable
@@ -27,21 +29,31 @@ from config.pagecache import CONTENT_VERSION_KEY, LocalCopies, current_version
 KEPT_HERE = LocalCopies(limit=16 * 1024 * 1024)
 
 
-def kept(makers: dict[str, Callable[[], object]]) -> dict[str, object]:
+def kept(
+    makers: dict[str, Callable[[], object]],
+    *,
+    version_key: str = CONTENT_VERSION_KEY,
+    copies: LocalCopies | None = None,
+) -> dict[str, object]:
     """{key: value} for these cache keys: each as made under the current content version, from
     this process's copies (with Redis) or the shared cache (one round trip for all of them),
-    else made now by its maker and stored."""
+    else made now by its maker and stored. A maker that raises stores nothing.
+
+    `version_key` names another version to keep them under: the page version (pagecache.
+    VERSION_KEY), which votes move too, for values that follow votes (the API's answers).
+    `copies` keeps this process's copies apart from KEPT_HERE, in a budget of their own."""
     if not settings.PAGE_CACHE_SECONDS:
         return {key: make() for key, make in makers.items()}
+    copies = KEPT_HERE if copies is None else copies
     keys = [f"derived:{key}" for key in makers]
     here = getattr(cache, "watched", None) is not None  # the version costs no round trip
     if here:
-        version = current_version(CONTENT_VERSION_KEY)
-        copies = [KEPT_HERE.fresh(key, version, KEPT_HERE.MISSING) for key in keys]
-        if not any(copy is KEPT_HERE.MISSING for copy in copies):
-            return dict(zip(makers, copies, strict=True))
-    found = cache.get_many([CONTENT_VERSION_KEY, *keys])
-    version = found.get(CONTENT_VERSION_KEY) or current_version(CONTENT_VERSION_KEY)
+        version = current_version(version_key)
+        found_here = [copies.fresh(key, version, copies.MISSING) for key in keys]
+        if not any(copy is copies.MISSING for copy in found_here):
+            return dict(zip(makers, found_here, strict=True))
+    found = cache.get_many([version_key, *keys])
+    version = found.get(version_key) or current_version(version_key)
     values, made = {}, {}
     for (key, make), stored_key in zip(makers.items(), keys, strict=True):
         stored = found.get(stored_key)
@@ -54,5 +66,5 @@ def kept(makers: dict[str, Callable[[], object]]) -> dict[str, object]:
         cache.set_many(made, settings.PAGE_CACHE_SECONDS)
     if here:
         for stored_key, value in zip(keys, values.values(), strict=True):
-            KEPT_HERE.keep(stored_key, version, value, settings.PAGE_CACHE_SECONDS)
+            copies.keep(stored_key, version, value, settings.PAGE_CACHE_SECONDS)
     return values

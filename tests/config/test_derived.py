@@ -61,6 +61,27 @@ def test_a_vote_leaves_it_in_place_while_the_pages_go_stale(flask):
     assert pagecache.current_version() != version
 
 
+def test_kept_under_the_page_version_a_vote_makes_it_again(flask):
+    maker = Maker()
+    kept({"value": maker}, version_key=pagecache.VERSION_KEY)
+
+    services.vote_cast(user=UserFactory(), framework=flask, value=Vote.UP)
+
+    assert kept({"value": maker}, version_key=pagecache.VERSION_KEY)["value"] == ["made", 2]
+    assert kept({"value": maker}, version_key=pagecache.VERSION_KEY)["value"] == ["made", 2]
+
+
+def test_a_maker_that_raises_stores_nothing():
+    def refused():
+        raise LookupError("no such page")
+
+    with pytest.raises(LookupError):
+        kept({"value": refused})
+
+    maker = Maker()
+    assert kept({"value": maker})["value"] == ["made", 1]
+
+
 @pytest.mark.parametrize(
     "change",
     ["review", "helpful", "hide", "delete account", "catalog", "tags", "rename", "recount"],
@@ -156,3 +177,17 @@ def test_with_redis_another_server_s_change_makes_it_again_here(redis_servers):
 
     assert kept({"value": maker})["value"] == ["made", 2]
     assert kept({"value": maker})["value"] == ["made", 2]
+
+
+@pytest.mark.redis
+def test_with_redis_copies_of_their_own_keep_out_of_the_pages_budget(redis_servers):
+    from config import derived
+
+    apart = pagecache.LocalCopies(limit=1024 * 1024)
+    maker = Maker()
+
+    kept({"value": maker}, copies=apart)
+
+    assert list(apart.entries) == ["derived:value"]
+    assert not derived.KEPT_HERE.entries
+    assert kept({"value": maker}, copies=apart)["value"] == ["made", 1]
