@@ -165,8 +165,9 @@ def test_gunicorn_opens_no_control_socket_another_instance_would_fight_over(tmp_
     import signal
     import socket
     import subprocess
-    import sys
     import time
+
+    from tests.deploy.harness import gunicorn
 
     home, runtime = tmp_path / "home", tmp_path / "run"
     home.mkdir()
@@ -181,23 +182,9 @@ def test_gunicorn_opens_no_control_socket_another_instance_would_fight_over(tmp_
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
-    server = subprocess.Popen(
-        [
-            sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "config/gunicorn.conf.py",
-            "--bind", f"127.0.0.1:{port}", "--workers", "1", "--log-level", "info",
-        ],
-        cwd=BASE_DIR, env=env, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    options = ("--config", "config/gunicorn.conf.py", "--workers", "1", "--log-level", "info")
+    server = gunicorn(env, port, "config.wsgi", *options, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise AssertionError("gunicorn did not answer")
         time.sleep(0.5)  # the control server starts in a thread of its own
         sockets = list(tmp_path.rglob("*.ctl"))
     finally:

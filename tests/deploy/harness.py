@@ -109,14 +109,18 @@ def fresh_site(database_url: str, redis_url: str, users: int, **defaults: str) -
     return env
 
 
-def gunicorn(env: dict, port: int, app: str, *options: str, wait: float = 30) -> subprocess.Popen:
-    """gunicorn serving `app` on a loopback port, returned once the port takes connections."""
+def gunicorn(
+    env: dict, port: int, app: str, *options: str, wait: float = 30, **popen
+) -> subprocess.Popen:
+    """gunicorn serving `app` on a loopback port, returned once the port takes connections;
+    `popen` goes to subprocess.Popen (stderr=subprocess.PIPE to read its log)."""
     server = subprocess.Popen(
         [
             sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}",
             "--log-level", "warning", "--chdir", str(BASE_DIR), *options,
         ],
         env=env,
+        **popen,
     )  # fmt: skip
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
