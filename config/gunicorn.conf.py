@@ -77,3 +77,7 @@ if os.path.isdir("/dev/shm"):
 # blue-green switch, `make cluster-check`) take it from each other, and when they start together
 # one logs an ERROR. The site is run with signals (HUP, TERM, TTIN/TTOU) instead.
 control_socket_disable = True
+
+# gunicorn's sync worker, closing each connection at once once its request was read whole instead
+# of waiting for the client to close first (config/gunicorn_worker.py).
+worker_class = "config.gunicorn_worker.SyncWorker"
