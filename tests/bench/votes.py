@@ -14,7 +14,8 @@ their plans read whole (EXPLAIN), and the Python calls per vote (cProfile).
 
 `load` serves the site with gunicorn (BENCH_WORKERS sync workers) and has BENCH_VOTERS logged-in
 voters POST votes at once for BENCH_SECONDS with wrk (tests/bench/vote.lua), then checks every
-counter (`recount --check`). Exits non-zero when p99 misses BENCH_VOTE_P99_MS or a vote failed.
+counter (`recount --check`); on PostgreSQL it also prints the write-ahead log written per vote
+(pg_stat_wal). Exits non-zero when p99 misses BENCH_VOTE_P99_MS or a vote failed.
 """
 
 import json
@@ -121,9 +122,15 @@ def load(env: dict) -> dict:
         workers = children(server.pid)
         used = cpu_seconds(workers)
         started = time.time()
+        wal = wal_totals(env["DATABASE_URL"])
         result = run.votes(base, data)
         used = cpu_seconds(workers) - used
         database = cpu_seconds(backends(env["DATABASE_URL"], since=started))
+        if wal:
+            wal = [
+                int(after - before)
+                for before, after in zip(wal, wal_totals(env["DATABASE_URL"]), strict=True)
+            ]
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -131,6 +138,7 @@ def load(env: dict) -> dict:
     answered = result["rps"] * run.SECONDS
     return {
         **result,
+        "wal_per_vote": [total / answered for total in wal] if wal and answered else None,
         "worker_cpu_ms": 1000 * used / answered if answered else None,
         "database_cpu_ms": 1000 * database / answered if answered else None,
         "voters": run.VOTERS,
@@ -153,6 +161,17 @@ def backends(database_url: str, *, since: float) -> list[int]:
             [since],
         ).fetchall()
     return [pid for (pid,) in rows]
+
+
+def wal_totals(database_url: str) -> tuple[int, int, int] | None:
+    """The write-ahead log's records, full-page images and bytes written so far by the whole
+    PostgreSQL server (pg_stat_wal, PostgreSQL 14 and later); None on SQLite."""
+    if not database_url.startswith("postgres"):
+        return None
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as db:
+        return db.execute("SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal").fetchone()
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -194,6 +213,12 @@ def main() -> int:
             f"{figures['database_cpu_ms']:.1f} ms in PostgreSQL; counters exact; "
             f"load average {os.getloadavg()[0]:.2f}"
         )
+        if figures["wal_per_vote"]:
+            records, images, size = figures["wal_per_vote"]
+            print(
+                f"write-ahead log per vote: {records:.1f} records, {images:.1f} full-page images, "
+                f"{size / 1024:.1f} KB"
+            )
         missed = figures["p99"] >= run.TARGETS["vote_p99_ms"] or figures["errors"]
     return 1 if missed else 0
 
