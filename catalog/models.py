@@ -188,10 +188,13 @@ class Framework(Bilingual, models.Model):
         NOT_WEB_FRAMEWORK = "not-web-framework", _("not a web framework")
 
     # Curated facts: as the project itself writes and publishes them.
+    # Unique by the constraints below (one plain index each), not `unique=True`, which on
+    # PostgreSQL adds a second index for `LIKE 'prefix%'` that nothing here asks for, written on
+    # every vote all the same.
     name = models.CharField(
-        _("name"), max_length=80, unique=True, help_text=_("As the project itself spells it.")
+        _("name"), max_length=80, help_text=_("As the project itself spells it.")
     )
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, db_index=False)
     website = models.URLField(_("official site"), max_length=300)
     repository = models.URLField(_("source repository"), max_length=300, blank=True)
     pypi_name = models.CharField(
@@ -324,6 +327,8 @@ class Framework(Bilingual, models.Model):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["name"], name="framework_name_unique"),
+            models.UniqueConstraint(fields=["slug"], name="framework_slug_unique"),
             models.CheckConstraint(
                 condition=Q(seed_rank__isnull=True) | Q(seed_rank__gte=1),
                 name="framework_seed_rank_positive",

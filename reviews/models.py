@@ -30,8 +30,12 @@ class Vote(models.Model):
     DOWN = -1
     VALUES = {"up": UP, "down": DOWN, "clear": None}
 
+    # No index of its own: the unique (user, framework) below finds a user's votes.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="framework_votes"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="framework_votes",
+        db_index=False,
     )
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="votes")
     value = models.SmallIntegerField(_("value"), choices=[(UP, "+1"), (DOWN, "−1")])

@@ -14,6 +14,18 @@ def index_fields(model) -> list[list[str]]:
     return [list(index.fields) for index in model._meta.indexes]
 
 
+def unique_alone(model, field: str) -> bool:
+    """Whether the field is unique on its own (and so has a unique index of its own)."""
+    from django.db.models import UniqueConstraint
+
+    return model._meta.get_field(field).unique or any(
+        isinstance(constraint, UniqueConstraint)
+        and list(constraint.fields) == [field]
+        and constraint.condition is None
+        for constraint in model._meta.constraints
+    )
+
+
 def as_fields(order) -> list[str]:
     """`order_by` terms as index fields: F() expressions by name, pk as id."""
     names = []
@@ -36,7 +48,7 @@ def test_each_framework_sort_has_its_index(sort):
     order = as_fields(FrameworkQuerySet.SORTS[sort])
     if not order:  # name and seed order: the unique indexes of name and seed_rank
         field = "name" if sort == "name" else "seed_rank"
-        assert Framework._meta.get_field(field).unique
+        assert unique_alone(Framework, field)
         return
     tie_break = as_fields(FrameworkQuerySet.TIE_BREAK)[:2]
 
@@ -101,3 +113,55 @@ def test_counting_the_frameworks_ahead_reads_nothing_outside_the_ranking_index()
 
     assert read - {"is_published"} <= {field.lstrip("-") for field in index.fields}
     assert "is_published" in read and str(index.condition) == "(AND: ('is_published', True))"
+
+
+# Tables a vote writes to: each index of theirs is one more entry written (and logged) per vote.
+VOTE_TABLES = ("catalog_framework", "reviews_vote", "reviews_standing")
+
+
+def _indexes(table: str) -> dict[str, str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
+        return dict(cursor.fetchall())
+
+
+def _columns(definition: str) -> list[str]:
+    """An index's columns (with their order and operator class) from its CREATE INDEX."""
+    import re
+
+    inside = re.search(r"USING btree \((.*)\)(?: WHERE|$)", definition)
+    return [column.strip() for column in inside.group(1).split(",")] if inside else []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", VOTE_TABLES)
+def test_the_tables_a_vote_writes_have_no_index_another_one_covers(table):
+    """An index whose columns lead another index of the same table adds nothing to its reads,
+    but a vote that inserts or moves a row writes it all the same. A foreign key's own index is
+    the usual one: the unique (user, framework) of the votes already finds a user's votes."""
+    indexes = {name: _columns(definition) for name, definition in _indexes(table).items()}
+    covered = [
+        (name, other)
+        for name, columns in indexes.items()
+        for other, longer in indexes.items()
+        if name != other and columns and len(columns) < len(longer)
+        and longer[: len(columns)] == columns and "WHERE" not in _indexes(table)[other]
+    ]  # fmt: skip
+
+    assert covered == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", VOTE_TABLES)
+def test_the_tables_a_vote_writes_have_no_prefix_search_index(table):
+    """Django gives every unique or indexed text column a second index for `LIKE 'prefix%'`
+    (varchar_pattern_ops) on PostgreSQL. No page or admin searches a framework's name or slug
+    by prefix (search is by trigram or on a few thousand rows), so each would be two more
+    entries written per vote for no read."""
+    patterns = [name for name, sql in _indexes(table).items() if "pattern_ops" in sql]
+
+    assert patterns == []

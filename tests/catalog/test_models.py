@@ -127,6 +127,23 @@ def test_name_and_slug_are_unique(field):
         FrameworkFactory(**{field: "same"})
 
 
+@pytest.mark.parametrize("field", ["name", "slug"])
+def test_a_curator_is_told_when_a_name_or_slug_is_taken(field, rf, admin_user):
+    """The admin's form says so on the field, as it did when the fields were `unique=True`."""
+    from django.contrib import admin
+
+    taken = FrameworkFactory()
+    other = FrameworkFactory()
+    request = rf.get("/")
+    request.user = admin_user
+    form_class = admin.site.get_model_admin(Framework).get_form(request, other)
+    data = {**form_class(instance=other).initial, field: getattr(taken, field)}
+    form = form_class(data, instance=other)
+    form.is_valid()
+
+    assert form.errors[field] == [f"Framework with this {field.title()} already exists."]
+
+
 def test_default_ordering_is_seed_rank_then_name_with_unranked_last():
     FrameworkFactory(name="Zeta", seed_rank=None)
     FrameworkFactory(name="Alpha", seed_rank=None)
