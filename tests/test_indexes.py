@@ -142,13 +142,14 @@ def test_the_tables_a_vote_writes_have_no_index_another_one_covers(table):
     """An index whose columns lead another index of the same table adds nothing to its reads,
     but a vote that inserts or moves a row writes it all the same. A foreign key's own index is
     the usual one: the unique (user, framework) of the votes already finds a user's votes."""
-    indexes = {name: _columns(definition) for name, definition in _indexes(table).items()}
+    definitions = _indexes(table)
+    indexes = {name: _columns(definition) for name, definition in definitions.items()}
     covered = [
         (name, other)
         for name, columns in indexes.items()
         for other, longer in indexes.items()
         if name != other and columns and len(columns) < len(longer)
-        and longer[: len(columns)] == columns and "WHERE" not in _indexes(table)[other]
+        and longer[: len(columns)] == columns and "WHERE" not in definitions[other]
     ]  # fmt: skip
 
     assert covered == []
