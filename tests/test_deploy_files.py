@@ -163,18 +163,15 @@ def test_gunicorn_opens_no_control_socket_another_instance_would_fight_over(tmp_
     each other, and when they start together one logs an ERROR. The site uses none."""
     import os
     import signal
-    import socket
     import subprocess
     import time
 
-    from tests.deploy.harness import gunicorn
+    from tests.deploy.harness import free_port, gunicorn
 
     home, runtime = tmp_path / "home", tmp_path / "run"
     home.mkdir()
     runtime.mkdir()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = {
         **os.environ,
         "HOME": str(home),

@@ -12,7 +12,7 @@ import pytest
 from gunicorn.workers import sync
 
 from config.gunicorn_worker import SyncWorker
-from tests.deploy.harness import BASE_DIR, gunicorn
+from tests.deploy.harness import BASE_DIR, free_port, gunicorn
 
 
 @pytest.fixture(scope="module")
@@ -20,9 +20,7 @@ def server(tmp_path_factory):
     """gunicorn with the site's config and one worker: a connection that held the worker would
     hold every client."""
     directory = tmp_path_factory.mktemp("gunicorn")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{directory / 'db.sqlite3'}",

@@ -109,6 +109,13 @@ def fresh_site(database_url: str, redis_url: str, users: int, **defaults: str) -
     return env
 
 
+def free_port() -> int:
+    """A loopback port no one listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def gunicorn(
     env: dict, port: int, app: str, *options: str, wait: float = 30, **popen
 ) -> subprocess.Popen:
