@@ -127,10 +127,8 @@ def load(env: dict) -> dict:
         used = cpu_seconds(workers) - used
         database = cpu_seconds(backends(env["DATABASE_URL"], since=started))
         if wal:
-            wal = [
-                int(after - before)
-                for before, after in zip(wal, wal_totals(env["DATABASE_URL"]), strict=True)
-            ]
+            after = wal_totals(env["DATABASE_URL"])
+            wal = [total - before for before, total in zip(wal, after, strict=True)]
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -150,28 +148,31 @@ def load(env: dict) -> dict:
 def backends(database_url: str, *, since: float) -> list[int]:
     """PostgreSQL's processes serving connections to this database opened since `since` (the
     workers' own: they connect on their first vote and stay connected); none on SQLite."""
-    if not database_url.startswith("postgres"):
-        return []
-    import psycopg
-
-    with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as db:
-        rows = db.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-            " AND backend_start >= to_timestamp(%s) AND pid <> pg_backend_pid()",
-            [since],
-        ).fetchall()
-    return [pid for (pid,) in rows]
+    rows = postgres_rows(
+        database_url,
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        " AND backend_start >= to_timestamp(%s) AND pid <> pg_backend_pid()",
+        [since],
+    )
+    return [pid for (pid,) in rows or []]
 
 
 def wal_totals(database_url: str) -> tuple[int, int, int] | None:
     """The write-ahead log's records, full-page images and bytes written so far by the whole
     PostgreSQL server (pg_stat_wal, PostgreSQL 14 and later); None on SQLite."""
+    rows = postgres_rows(database_url, "SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal")
+    return tuple(int(total) for total in rows[0]) if rows else None
+
+
+def postgres_rows(database_url: str, sql: str, params=()) -> list[tuple] | None:
+    """The rows of `sql`, on a connection of its own to this PostgreSQL database; None when the
+    database is not PostgreSQL."""
     if not database_url.startswith("postgres"):
         return None
     import psycopg
 
     with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as db:
-        return db.execute("SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal").fetchone()
+        return db.execute(sql, params).fetchall()
 
 
 def cpu_seconds(pids: list[int]) -> float:
