@@ -78,6 +78,6 @@ if os.path.isdir("/dev/shm"):
 # one logs an ERROR. The site is run with signals (HUP, TERM, TTIN/TTOU) instead.
 control_socket_disable = True
 
-# gunicorn's sync worker, closing each connection at once once its request was read whole instead
-# of waiting for the client to close first (config/gunicorn_worker.py).
+# gunicorn's sync worker, but closing a connection at once when its request was read whole,
+# instead of waiting for the client to close first (config/gunicorn_worker.py).
 worker_class = "config.gunicorn_worker.SyncWorker"
