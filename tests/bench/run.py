@@ -14,13 +14,15 @@
    each page with wrk (or, without wrk, a bounded Python client) from another process for
    BENCH_SECONDS at BENCH_CONNECTIONS: a cold pass (a fresh query parameter per request, so the
    page cache never answers) and a warm pass; the bare view before, between and after.
-4. Votes: BENCH_VOTERS logged-in voters POST votes at once (htmx, CSRF) on random frameworks.
+4. Votes: BENCH_VOTERS logged-in voters POST votes at once (htmx, CSRF) on random frameworks;
+   on PostgreSQL with the write-ahead log each vote wrote and the checkpoints begun meanwhile.
 
 Writes .bench/results.json and .bench/results.md, prints the table and exits non-zero when a
 target is missed: warm anonymous pages ≥ 0.6 of bare, logged-in `/` ≥ 0.25, every page ≤ 15 ms
 in-process cold, every admin changelist < 150 ms, vote POST p99 < 50 ms, no failed request.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -150,6 +152,51 @@ def build(env: dict) -> None:
         # of a framework row per vote (10,000 dead beside 2,000 live after a few runs), which
         # every read of the frameworks then wades through.
         manage(env, "shell", "-c", VACUUM_SCRIPT)
+        # Then the build's and the vacuum's writes flushed by a checkpoint of our own. Otherwise
+        # the gigabytes of write-ahead log a new dataset leaves set one off when the log next
+        # reaches max_wal_size, in the middle of a timed pass (on a new dataset, the vote pass).
+        if not checkpoint(env["DATABASE_URL"]):
+            print("no CHECKPOINT: the database role may not (superuser or pg_checkpoint)")
+
+
+def postgres_rows(database_url: str, sql: str, params=()) -> list[tuple] | None:
+    """The rows of `sql` (none for a statement that returns none), on a connection of its own to
+    this PostgreSQL database; None when the database is not PostgreSQL."""
+    if not database_url.startswith("postgres"):
+        return None
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as db:
+        cursor = db.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def checkpoint(database_url: str) -> bool:
+    """A CHECKPOINT on PostgreSQL, where the role may; False where it may not or on SQLite."""
+    import psycopg
+
+    try:
+        return postgres_rows(database_url, "CHECKPOINT") is not None
+    except psycopg.errors.InsufficientPrivilege:
+        return False
+
+
+def wal_totals(database_url: str) -> tuple[int, ...] | None:
+    """The write-ahead log's records, full-page images and bytes written so far by the whole
+    PostgreSQL server (pg_stat_wal, PostgreSQL 14 and later), and the checkpoints it has begun;
+    None on SQLite."""
+    rows = postgres_rows(database_url, "SELECT current_setting('server_version_num')::int")
+    if rows is None:
+        return None
+    begun = (  # PostgreSQL 17 moved them to a view of their own
+        "SELECT num_timed + num_requested FROM pg_stat_checkpointer"
+        if rows[0][0] >= 170000
+        else "SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter"
+    )
+    rows = postgres_rows(
+        database_url, f"SELECT wal_records, wal_fpi, wal_bytes, ({begun}) FROM pg_stat_wal"
+    )
+    return tuple(int(total) for total in rows[0])
 
 
 VACUUM_SCRIPT = """
@@ -220,11 +267,14 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS[unit]
 
 
-def wrk(url: str, *, connections: int, threads: int = 1, script=None, args=(), headers=()):
-    """{rps, p50, p99, errors} from one wrk run."""
+def wrk(
+    url: str, *, connections: int, threads: int = 1, script=None, args=(), headers=(), seconds=None
+):
+    """{rps, p50, p99, errors} from one wrk run (of BENCH_SECONDS unless `seconds`), with the
+    voters' votes afterwards ("votes") when the script prints them (tests/bench/vote.lua)."""
     command = [
-        WRK, "-t", str(threads), "-c", str(connections), "-d", f"{SECONDS}s", "--latency",
-        "--timeout", "30s", "-H", "Accept-Language: en", "-H", FORWARDED,
+        WRK, "-t", str(threads), "-c", str(connections), "-d", f"{seconds or SECONDS}s",
+        "--latency", "--timeout", "30s", "-H", "Accept-Language: en", "-H", FORWARDED,
     ]  # fmt: skip
     for header in headers:
         command += ["-H", header]
@@ -240,22 +290,29 @@ def wrk(url: str, *, connections: int, threads: int = 1, script=None, args=(), h
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
     errors += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     errors += sum(int(n) for n in re.findall(r"^not 200: (\d+)", out, re.M))  # vote.lua
-    return {
+    result = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": _ms(percentiles["50"]),
         "p99": _ms(percentiles["99"]),
         "errors": errors,
     }
+    votes = re.search(r"^votes: (\S*)$", out, re.M)  # vote.lua
+    if votes:
+        result["votes"] = votes.group(1).split(",")
+    return result
 
 
-def python_client(url: str, *, connections: int, method="GET", bodies=None, headers=()):
-    """The same figures from threads of http.client, bounded by BENCH_SECONDS (no wrk)."""
+def python_client(
+    url: str, *, connections: int, method="GET", bodies=None, headers=(), seconds=None
+):
+    """The same figures from threads of http.client, for BENCH_SECONDS unless `seconds` (no
+    wrk)."""
     import http.client
 
     parts = urlsplit(url)
     times: list[float] = []
     errors = [0]
-    deadline = time.monotonic() + SECONDS
+    deadline = time.monotonic() + (seconds or SECONDS)
 
     def run(index: int) -> None:
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
@@ -288,7 +345,7 @@ def python_client(url: str, *, connections: int, method="GET", bodies=None, head
         thread.join()
     ordered = sorted(times) or [0.0]
     return {
-        "rps": len(times) / SECONDS,
+        "rps": len(times) / (seconds or SECONDS),
         "p50": statistics.median(ordered),
         "p99": ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))],
         "errors": errors[0],
@@ -375,11 +432,39 @@ def next_vote(current: str | None, draw: float) -> str:
     return "down" if current == "up" else "up"
 
 
-def votes(base: str, data: dict) -> dict:
-    """VOTERS logged-in voters casting htmx votes at once, each from its own connection."""
+def votes(base: str, data: dict, database_url: str, timed=contextlib.nullcontext) -> dict:
+    """VOTERS logged-in voters casting htmx votes at once, each from its own connection; on
+    PostgreSQL with the write-ahead log written per vote (records, full-page images, bytes) and
+    the checkpoints begun during the pass. `timed()` is entered around the timed pass alone."""
     settle(base)
     csrf = CSRF_SECRET
     vote_probe(base, data["sessions"][0], data["slugs"][0], csrf)
+    # Every pass at the same point of PostgreSQL's checkpoint cycle: at its start, so that no
+    # checkpoint begins during the pass (checkpoint_timeout counts from this one). The page a
+    # vote changes first after a checkpoint goes whole into the log: a 5 s pass with a
+    # checkpoint begun in its middle had a p99 of 51–55 ms, a 60 s pass with one 34.6 ms
+    # (README, Benchmark).
+    checkpoint(database_url)
+    # Then a second of votes untimed, as every page's pass has its first requests untimed: each
+    # worker's first votes prepare its statements, the first from each voter reads the voter's
+    # session and account into the worker, and the first change of each page after the
+    # checkpoint is logged whole. Sixteen votes at once with those costs, at the pass's start,
+    # would be its slowest 1 %: a cost a server that has run for a while does not pay.
+    warm_up = _vote_load(base, data, csrf, seconds=1)
+    data = {**data, "votes": warm_up["votes"]}  # as the warm-up left them: every vote a change
+    with timed():
+        before = wal_totals(database_url)
+        result = _vote_load(base, data, csrf, seconds=SECONDS)
+        after = wal_totals(database_url)
+    if before:
+        answered = result["rps"] * SECONDS
+        *wal, result["checkpoints"] = [now - then for then, now in zip(before, after, strict=True)]
+        result["wal_per_vote"] = [total / answered for total in wal] if answered else None
+    return result
+
+
+def _vote_load(base: str, data: dict, csrf: str, *, seconds: int) -> dict:
+    """The votes for `seconds`, with each voter's votes afterwards ("votes", as in `data`)."""
     if WRK:
         args = [
             csrf,
@@ -387,7 +472,14 @@ def votes(base: str, data: dict) -> dict:
             ",".join(data["slugs"]),
             ",".join(data["votes"][:VOTERS]),
         ]
-        return wrk(base + "/", connections=VOTERS, threads=VOTERS, script=VOTE_LUA, args=args)
+        return wrk(
+            base + "/",
+            connections=VOTERS,
+            threads=VOTERS,
+            script=VOTE_LUA,
+            args=args,
+            seconds=seconds,
+        )
     import random
 
     names = {"u": "up", "d": "down", "-": None}
@@ -409,7 +501,14 @@ def votes(base: str, data: dict) -> dict:
         }
         return f"/frameworks/{slug}/vote/", f"value={value}&csrfmiddlewaretoken={csrf}", headers
 
-    return python_client(base + "/", connections=VOTERS, method="POST", bodies=body)
+    result = python_client(
+        base + "/", connections=VOTERS, method="POST", bodies=body, seconds=seconds
+    )
+    letters = {"up": "u", "down": "d"}
+    result["votes"] = [
+        "".join(letters.get(mine.get(slug), "-") for slug in data["slugs"]) for mine in cast
+    ]
+    return result
 
 
 def serve(env: dict, port: int) -> subprocess.Popen:
@@ -462,14 +561,14 @@ def report(results: dict) -> list[str]:
         "",
         f"vote POST, {VOTERS} voters at once: {vote['rps']:.0f} req/s, p50 {vote['p50']:.1f} ms, "
         f"p99 {vote['p99']:.1f} ms (target < {TARGETS['vote_p99_ms']:.0f}), "
-        f"{vote['errors']} failed",
+        f"{vote['errors']} failed{vote_writes(vote)}",
     ]
     if "votes_async" in results:  # not a target: what the setting buys, measured in the same run
         other = results["votes_async"]
         lines.append(
             f"\nthe same with `VOTE_ASYNC_COMMIT=true` (not the default): {other['rps']:.0f} "
             f"req/s, p50 {other['p50']:.1f} ms, p99 {other['p99']:.1f} ms, "
-            f"{other['errors']} failed"
+            f"{other['errors']} failed{vote_writes(other)}"
         )
     lines += [
         "",
@@ -491,6 +590,19 @@ def report(results: dict) -> list[str]:
     (BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2))
     (BENCH_DIR / "results.md").write_text(f"{results['title']}\n\n{text}\n")
     return missed
+
+
+def vote_writes(result: dict) -> str:
+    """ "; per vote: … of write-ahead log, …": what a vote pass wrote (PostgreSQL), else ""."""
+    if not result.get("wal_per_vote"):
+        return ""
+    records, images, size = result["wal_per_vote"]
+    begun = result["checkpoints"]
+    during = f"{begun} checkpoint{'s' if begun > 1 else ''} begun" if begun else "no checkpoint"
+    return (
+        f"; per vote: {size / 1024:.1f} KB of write-ahead log, {records:.1f} records, "
+        f"{images:.2f} full-page images; {during} during the pass"
+    )
 
 
 WRK = None
@@ -548,7 +660,7 @@ def main() -> int:
             "rps": statistics.mean(run["rps"] for run in bare_runs),
             "runs": bare_runs,
         }
-        results["votes"] = votes(base, data)
+        results["votes"] = votes(base, data, env["DATABASE_URL"])
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -560,7 +672,7 @@ def main() -> int:
         server = serve({**env, "VOTE_ASYNC_COMMIT": "true"}, port)
         try:
             python_client_once(base + BARE)
-            results["votes_async"] = votes(base, sessions(env))
+            results["votes_async"] = votes(base, sessions(env), env["DATABASE_URL"])
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)

@@ -4,7 +4,7 @@
 -- the vote already cast takes it back); run.next_vote does the same in Python. Arguments: CSRF
 -- secret, session keys, slugs, and each voter's votes on those slugs as a letter per slug (u, d or
 -- -), all comma-separated. Prints how many answers were not 200 (a redirect or a 403 casts nothing, and
--- wrk counts only 4xx and 5xx as failures).
+-- wrk counts only 4xx and 5xx as failures), and each voter's votes after the run, in the same form.
 local threads = {}
 
 function setup(thread)
@@ -44,8 +44,17 @@ end
 
 function done(summary, latency, requests)
   local total = 0
-  for _, thread in ipairs(threads) do total = total + thread:get("not_ok") end
+  local letters = {up = "u", down = "d"}
+  local votes = {}
+  for _, thread in ipairs(threads) do
+    total = total + thread:get("not_ok")
+    -- each voter's votes as they now stand, a letter per slug, for the next pass's arguments
+    local cast, names, row = thread:get("cast"), thread:get("slugs"), {}
+    for i = 1, #names do row[i] = letters[cast[names[i]]] or "-" end
+    votes[#votes + 1] = table.concat(row)
+  end
   io.write(string.format("not 200: %d\n", total))
+  io.write("votes: " .. table.concat(votes, ",") .. "\n")
 end
 
 local function next_vote(current, draw)

@@ -15,9 +15,11 @@ their plans read whole (EXPLAIN), and the Python calls per vote (cProfile).
 `load` serves the site with gunicorn (BENCH_WORKERS sync workers) and has BENCH_VOTERS logged-in
 voters POST votes at once for BENCH_SECONDS with wrk (tests/bench/vote.lua), then checks every
 counter (`recount --check`); on PostgreSQL it also prints the write-ahead log written per vote
-(pg_stat_wal). Exits non-zero when p99 misses BENCH_VOTE_P99_MS or a vote failed.
+(pg_stat_wal) and whether a checkpoint began during the pass. Exits non-zero when p99 misses
+BENCH_VOTE_P99_MS or a vote failed.
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -117,18 +119,23 @@ def load(env: dict) -> dict:
     port = int(os.environ.get("BENCH_PORT", "8211"))
     base = f"http://127.0.0.1:{port}"
     server = run.serve(env, port)
+    used = {}
+
+    @contextlib.contextmanager
+    def cpu_meter():
+        """The CPU seconds the workers and their PostgreSQL backends use in the timed pass."""
+        processes = {
+            "workers": children(server.pid),
+            "database": backends(env["DATABASE_URL"], since=started),
+        }
+        before = {name: cpu_seconds(pids) for name, pids in processes.items()}
+        yield
+        used.update({name: cpu_seconds(pids) - before[name] for name, pids in processes.items()})
+
     try:
         run.python_client_once(base + run.BARE)
-        workers = children(server.pid)
-        used = cpu_seconds(workers)
         started = time.time()
-        wal = wal_totals(env["DATABASE_URL"])
-        result = run.votes(base, data)
-        used = cpu_seconds(workers) - used
-        database = cpu_seconds(backends(env["DATABASE_URL"], since=started))
-        if wal:
-            after = wal_totals(env["DATABASE_URL"])
-            wal = [total - before for before, total in zip(wal, after, strict=True)]
+        result = run.votes(base, data, env["DATABASE_URL"], timed=cpu_meter)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -136,9 +143,8 @@ def load(env: dict) -> dict:
     answered = result["rps"] * run.SECONDS
     return {
         **result,
-        "wal_per_vote": [total / answered for total in wal] if wal and answered else None,
-        "worker_cpu_ms": 1000 * used / answered if answered else None,
-        "database_cpu_ms": 1000 * database / answered if answered else None,
+        "worker_cpu_ms": 1000 * used["workers"] / answered if answered else None,
+        "database_cpu_ms": 1000 * used["database"] / answered if answered else None,
         "voters": run.VOTERS,
         "workers": run.WORKERS,
         "seconds": run.SECONDS,
@@ -148,31 +154,13 @@ def load(env: dict) -> dict:
 def backends(database_url: str, *, since: float) -> list[int]:
     """PostgreSQL's processes serving connections to this database opened since `since` (the
     workers' own: they connect on their first vote and stay connected); none on SQLite."""
-    rows = postgres_rows(
+    rows = run.postgres_rows(
         database_url,
         "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
         " AND backend_start >= to_timestamp(%s) AND pid <> pg_backend_pid()",
         [since],
     )
     return [pid for (pid,) in rows or []]
-
-
-def wal_totals(database_url: str) -> tuple[int, int, int] | None:
-    """The write-ahead log's records, full-page images and bytes written so far by the whole
-    PostgreSQL server (pg_stat_wal, PostgreSQL 14 and later); None on SQLite."""
-    rows = postgres_rows(database_url, "SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal")
-    return tuple(int(total) for total in rows[0]) if rows else None
-
-
-def postgres_rows(database_url: str, sql: str, params=()) -> list[tuple] | None:
-    """The rows of `sql`, on a connection of its own to this PostgreSQL database; None when the
-    database is not PostgreSQL."""
-    if not database_url.startswith("postgres"):
-        return None
-    import psycopg
-
-    with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as db:
-        return db.execute(sql, params).fetchall()
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -212,14 +200,8 @@ def main() -> int:
             f"{figures['p50']:.1f} ms, p99 {figures['p99']:.1f} ms, {figures['errors']} failed; "
             f"CPU per vote: {figures['worker_cpu_ms']:.1f} ms in the workers, "
             f"{figures['database_cpu_ms']:.1f} ms in PostgreSQL; counters exact; "
-            f"load average {os.getloadavg()[0]:.2f}"
+            f"load average {os.getloadavg()[0]:.2f}{run.vote_writes(figures)}"
         )
-        if figures["wal_per_vote"]:
-            records, images, size = figures["wal_per_vote"]
-            print(
-                f"write-ahead log per vote: {records:.1f} records, {images:.1f} full-page images, "
-                f"{size / 1024:.1f} KB"
-            )
         missed = figures["p99"] >= run.TARGETS["vote_p99_ms"] or figures["errors"]
     return 1 if missed else 0
 
