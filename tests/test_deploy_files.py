@@ -34,6 +34,19 @@ def test_compose_runs_postgresql_redis_two_app_servers_and_a_proxy():
     }
 
 
+def test_redis_has_a_memory_bound_and_evicts_the_least_recently_used_keys():
+    # The page cache keeps one entry per distinct address, query string included, for
+    # PAGE_CACHE_SECONDS: addresses with made-up query strings (?x=1, ?x=2, …) would otherwise
+    # grow Redis until the host runs out of memory. Every key the site keeps there may go:
+    # pages are rendered again, sessions are read from the database, a lost page version is
+    # set anew (every page rendered afresh), a lost count starts again.
+    command = compose()["services"]["redis"]["command"]
+    options = dict(zip(command[1::2], command[2::2], strict=False))
+
+    assert re.fullmatch(r"\d+[mg]b", options.get("--maxmemory", ""))
+    assert options.get("--maxmemory-policy") == "allkeys-lru"
+
+
 def test_migrations_run_once_before_the_app_servers_start():
     migrate = compose()["services"]["migrate"]
     command = " ".join(migrate["command"])
