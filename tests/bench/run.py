@@ -593,7 +593,8 @@ def report(results: dict) -> list[str]:
 
 
 def vote_writes(result: dict) -> str:
-    """ "; per vote: … of write-ahead log, …": what a vote pass wrote (PostgreSQL), else ""."""
+    """What a vote pass wrote, for the end of its line: "; per vote: … of write-ahead log, …" on
+    PostgreSQL, else nothing."""
     if not result.get("wal_per_vote"):
         return ""
     records, images, size = result["wal_per_vote"]
