@@ -16,13 +16,8 @@ def index_fields(model) -> list[list[str]]:
 
 def unique_alone(model, field: str) -> bool:
     """Whether the field is unique on its own (and so has a unique index of its own)."""
-    from django.db.models import UniqueConstraint
-
     return model._meta.get_field(field).unique or any(
-        isinstance(constraint, UniqueConstraint)
-        and list(constraint.fields) == [field]
-        and constraint.condition is None
-        for constraint in model._meta.constraints
+        constraint.fields == (field,) for constraint in model._meta.total_unique_constraints
     )
 
 
