@@ -268,12 +268,19 @@ def _ms(text: str) -> float:
 
 
 def wrk(
-    url: str, *, connections: int, threads: int = 1, script=None, args=(), headers=(), seconds=None
+    url: str,
+    *,
+    connections: int,
+    threads: int = 1,
+    script=None,
+    args=(),
+    headers=(),
+    seconds: int = SECONDS,
 ):
-    """{rps, p50, p99, errors} from one wrk run (of BENCH_SECONDS unless `seconds`), with the
-    voters' votes afterwards ("votes") when the script prints them (tests/bench/vote.lua)."""
+    """{rps, p50, p99, errors} from one wrk run of `seconds`, with the voters' votes afterwards
+    ("votes") when the script prints them (tests/bench/vote.lua)."""
     command = [
-        WRK, "-t", str(threads), "-c", str(connections), "-d", f"{seconds or SECONDS}s",
+        WRK, "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
         "--latency", "--timeout", "30s", "-H", "Accept-Language: en", "-H", FORWARDED,
     ]  # fmt: skip
     for header in headers:
@@ -303,16 +310,15 @@ def wrk(
 
 
 def python_client(
-    url: str, *, connections: int, method="GET", bodies=None, headers=(), seconds=None
+    url: str, *, connections: int, method="GET", bodies=None, headers=(), seconds: int = SECONDS
 ):
-    """The same figures from threads of http.client, for BENCH_SECONDS unless `seconds` (no
-    wrk)."""
+    """The same figures from threads of http.client, for `seconds` (no wrk)."""
     import http.client
 
     parts = urlsplit(url)
     times: list[float] = []
     errors = [0]
-    deadline = time.monotonic() + (seconds or SECONDS)
+    deadline = time.monotonic() + seconds
 
     def run(index: int) -> None:
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
@@ -345,7 +351,7 @@ def python_client(
         thread.join()
     ordered = sorted(times) or [0.0]
     return {
-        "rps": len(times) / (seconds or SECONDS),
+        "rps": len(times) / seconds,
         "p50": statistics.median(ordered),
         "p99": ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))],
         "errors": errors[0],
@@ -456,11 +462,15 @@ def votes(base: str, data: dict, database_url: str, timed=contextlib.nullcontext
         before = wal_totals(database_url)
         result = _vote_load(base, data, csrf, seconds=SECONDS)
         after = wal_totals(database_url)
+    result["answered"] = answered = result["rps"] * SECONDS
     if before:
-        answered = result["rps"] * SECONDS
         *wal, result["checkpoints"] = [now - then for then, now in zip(before, after, strict=True)]
         result["wal_per_vote"] = [total / answered for total in wal] if answered else None
     return result
+
+
+# A voter's vote on a slug as `data["votes"]` and vote.lua write it: "-" for none (or cleared).
+VOTE_LETTERS = {"up": "u", "down": "d"}
 
 
 def _vote_load(base: str, data: dict, csrf: str, *, seconds: int) -> dict:
@@ -482,7 +492,7 @@ def _vote_load(base: str, data: dict, csrf: str, *, seconds: int) -> dict:
         )
     import random
 
-    names = {"u": "up", "d": "down", "-": None}
+    names = {letter: name for name, letter in VOTE_LETTERS.items()} | {"-": None}
     cast = [  # each voter's votes: every vote sent is a change
         {slug: names[letter] for slug, letter in zip(data["slugs"], votes, strict=True)}
         for votes in data["votes"][:VOTERS]
@@ -504,9 +514,8 @@ def _vote_load(base: str, data: dict, csrf: str, *, seconds: int) -> dict:
     result = python_client(
         base + "/", connections=VOTERS, method="POST", bodies=body, seconds=seconds
     )
-    letters = {"up": "u", "down": "d"}
     result["votes"] = [
-        "".join(letters.get(mine.get(slug), "-") for slug in data["slugs"]) for mine in cast
+        "".join(VOTE_LETTERS.get(mine.get(slug), "-") for slug in data["slugs"]) for mine in cast
     ]
     return result
 

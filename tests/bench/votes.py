@@ -140,7 +140,7 @@ def load(env: dict) -> dict:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     run.manage(env, "recount", "--check")
-    answered = result["rps"] * run.SECONDS
+    answered = result["answered"]
     return {
         **result,
         "worker_cpu_ms": 1000 * used["workers"] / answered if answered else None,
