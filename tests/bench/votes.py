@@ -14,8 +14,11 @@ their plans read whole (EXPLAIN), and the Python calls per vote (cProfile).
 
 `load` serves the site with gunicorn (BENCH_WORKERS sync workers) and has BENCH_VOTERS logged-in
 voters POST votes at once for BENCH_SECONDS with wrk (tests/bench/vote.lua), then checks every
-counter (`recount --check`); on PostgreSQL it also prints the write-ahead log written per vote
-(pg_stat_wal) and whether a checkpoint began during the pass. Exits non-zero when p99 misses
+counter (`recount --check`). It prints the CPU per vote in the workers, in their PostgreSQL
+backends and in the whole machine (every process and the kernel), and how busy the processors
+were: a pass whose processors were all busy is bounded by CPU, not by waiting. On PostgreSQL it
+also prints the write-ahead log written per vote (pg_stat_wal) and whether a checkpoint began
+during the pass. Exits non-zero when p99 misses
 BENCH_VOTE_P99_MS or a vote failed.
 """
 
@@ -129,8 +132,11 @@ def load(env: dict) -> dict:
             "database": backends(env["DATABASE_URL"], since=started),
         }
         before = {name: cpu_seconds(pids) for name, pids in processes.items()}
+        busy_before, started_at = machine_busy_seconds(), time.monotonic()
         yield
         used.update({name: cpu_seconds(pids) - before[name] for name, pids in processes.items()})
+        used["machine"] = machine_busy_seconds() - busy_before
+        used["capacity"] = (time.monotonic() - started_at) * os.cpu_count()
 
     try:
         run.python_client_once(base + run.BARE)
@@ -145,6 +151,8 @@ def load(env: dict) -> dict:
         **result,
         "worker_cpu_ms": 1000 * used["workers"] / answered if answered else None,
         "database_cpu_ms": 1000 * used["database"] / answered if answered else None,
+        "machine_cpu_ms": 1000 * used["machine"] / answered if answered else None,
+        "machine_busy": used["machine"] / used["capacity"],
         "voters": run.VOTERS,
         "workers": run.WORKERS,
         "seconds": run.SECONDS,
@@ -170,6 +178,14 @@ def cpu_seconds(pids: list[int]) -> float:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         ticks += int(fields[11]) + int(fields[12])  # utime, stime
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all the machine's processors have spent busy so far, every process and the
+    kernel's own work (/proc/stat: all but idle and waiting for the disk)."""
+    fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle, iowait = fields[3], fields[4]
+    return (sum(fields[:8]) - idle - iowait) / os.sysconf("SC_CLK_TCK")  # up to steal, no guests
 
 
 def main() -> int:
@@ -199,7 +215,9 @@ def main() -> int:
             f"voters, {figures['seconds']} s: {figures['rps']:.0f} req/s, p50 "
             f"{figures['p50']:.1f} ms, p99 {figures['p99']:.1f} ms, {figures['errors']} failed; "
             f"CPU per vote: {figures['worker_cpu_ms']:.1f} ms in the workers, "
-            f"{figures['database_cpu_ms']:.1f} ms in PostgreSQL; counters exact; "
+            f"{figures['database_cpu_ms']:.1f} ms in PostgreSQL, "
+            f"{figures['machine_cpu_ms']:.1f} ms in all (processors "
+            f"{figures['machine_busy']:.0%} busy); counters exact; "
             f"load average {os.getloadavg()[0]:.2f}{run.vote_writes(figures)}"
         )
         missed = figures["p99"] >= run.TARGETS["vote_p99_ms"] or figures["errors"]
