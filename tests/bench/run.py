@@ -16,6 +16,8 @@
    page cache never answers) and a warm pass; the bare view before, between and after.
 4. Votes: BENCH_VOTERS logged-in voters POST votes at once (htmx, CSRF) on random frameworks;
    on PostgreSQL with the write-ahead log each vote wrote and the checkpoints begun meanwhile.
+   Then the vote's floor: the same voters sending the same POST to a view that does nothing but
+   check who is logged in (tests/bench/wsgi.py), what every vote pays before its own work.
 
 Writes .bench/results.json and .bench/results.md, prints the table and exits non-zero when a
 target is missed: warm anonymous pages ≥ 0.6 of bare, logged-in `/` ≥ 0.25, every page ≤ 15 ms
@@ -64,6 +66,7 @@ TARGETS = {
     "vote_p99_ms": float(os.environ.get("BENCH_VOTE_P99_MS", "50")),
 }
 BARE = "/__bench__/bare"
+FLOOR = "/__bench__/post"  # the vote's floor (tests/bench/wsgi.py)
 # Production settings redirect plain HTTP to HTTPS: every request comes as from the TLS proxy the
 # README deploys behind, so pages answer 200 (not a redirect, which wrk would count as success).
 FORWARDED = "X-Forwarded-Proto: https"
@@ -107,6 +110,7 @@ ADMIN_PAGES = [
 ]
 VOTE_LUA = BASE_DIR / "tests" / "bench" / "vote.lua"
 FRESH_LUA = BASE_DIR / "tests" / "bench" / "fresh.lua"
+FLOOR_LUA = BASE_DIR / "tests" / "bench" / "floor.lua"
 
 
 def environment() -> dict:
@@ -503,13 +507,7 @@ def _vote_load(base: str, data: dict, csrf: str, *, seconds: int) -> dict:
         slug = random.choice(data["slugs"])
         value = next_vote(cast[index % VOTERS].get(slug), random.random())
         cast[index % VOTERS][slug] = value
-        cookie = f"sessionid={data['sessions'][index % len(data['sessions'])]}; csrftoken={csrf}"
-        headers = {
-            "Cookie": cookie,
-            "Origin": f"https://127.0.0.1:{urlsplit(base).port}",  # CSRF's origin check on HTTPS
-            "HX-Request": "true",
-            "Content-Type": "application/x-www-form-urlencoded",
-        }
+        headers = voter_headers(base, data["sessions"][index % len(data["sessions"])], csrf)
         return f"/frameworks/{slug}/vote/", f"value={value}&csrfmiddlewaretoken={csrf}", headers
 
     result = python_client(
@@ -518,6 +516,50 @@ def _vote_load(base: str, data: dict, csrf: str, *, seconds: int) -> dict:
     result["votes"] = [
         "".join(VOTE_LETTERS.get(mine.get(slug), "-") for slug in data["slugs"]) for mine in cast
     ]
+    return result
+
+
+def voter_headers(base: str, session: str, csrf: str) -> dict:
+    """What a logged-in browser's htmx POST carries, as tests/bench/vote.lua sends it."""
+    return {
+        "Cookie": f"sessionid={session}; csrftoken={csrf}",
+        "Origin": f"https://127.0.0.1:{urlsplit(base).port}",  # CSRF's origin check on HTTPS
+        "HX-Request": "true",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+
+
+def vote_floor(base: str, data: dict, timed=contextlib.nullcontext) -> dict:
+    """The vote's floor (tests/bench/wsgi.py, FLOOR): the VOTERS voters sending a vote's POST, at
+    once, to a view that does nothing but check who is logged in. As the vote pass: a second
+    untimed, then the timed pass, `timed()` entered around it alone."""
+    settle(base)
+    sessions = data["sessions"][:VOTERS]
+
+    def load_for(seconds: int) -> dict:
+        if WRK:
+            args = [CSRF_SECRET, ",".join(sessions)]
+            return wrk(
+                base + FLOOR,
+                connections=VOTERS,
+                threads=VOTERS,
+                script=FLOOR_LUA,
+                args=args,
+                seconds=seconds,
+            )
+
+        def body(index, count):
+            headers = voter_headers(base, sessions[index % len(sessions)], CSRF_SECRET)
+            return FLOOR, f"value=up&csrfmiddlewaretoken={CSRF_SECRET}", headers
+
+        return python_client(
+            base + FLOOR, connections=VOTERS, method="POST", bodies=body, seconds=seconds
+        )
+
+    load_for(1)
+    with timed():
+        result = load_for(SECONDS)
+    result["answered"] = result["rps"] * SECONDS
     return result
 
 
@@ -573,6 +615,15 @@ def report(results: dict) -> list[str]:
         f"p99 {vote['p99']:.1f} ms (target < {TARGETS['vote_p99_ms']:.0f}), "
         f"{vote['errors']} failed{vote_writes(vote)}",
     ]
+    floor = results["vote_floor"]
+    if floor["errors"]:
+        missed.append(f"the vote's floor: {floor['errors']} failed")
+    lines.append(
+        f"\nthe vote's floor, a logged-in POST through the site's middleware to a view that does "
+        f"nothing else, {VOTERS} voters at once: {floor['rps']:.0f} req/s, p50 "
+        f"{floor['p50']:.1f} ms, p99 {floor['p99']:.1f} ms, {floor['errors']} failed; the vote "
+        f"answers {vote['rps'] / floor['rps']:.2f} of its rate"
+    )
     if "votes_async" in results:  # not a target: what the setting buys, measured in the same run
         other = results["votes_async"]
         lines.append(
@@ -681,6 +732,7 @@ def main() -> int:
             "runs": bare_runs,
         }
         results["votes"] = votes(base, data, env["DATABASE_URL"])
+        results["vote_floor"] = vote_floor(base, data)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
