@@ -110,7 +110,6 @@ ADMIN_PAGES = [
 ]
 VOTE_LUA = BASE_DIR / "tests" / "bench" / "vote.lua"
 FRESH_LUA = BASE_DIR / "tests" / "bench" / "fresh.lua"
-FLOOR_LUA = BASE_DIR / "tests" / "bench" / "floor.lua"
 
 
 def environment() -> dict:
@@ -538,12 +537,12 @@ def vote_floor(base: str, data: dict, timed=contextlib.nullcontext) -> dict:
 
     def load_for(seconds: int) -> dict:
         if WRK:
-            args = [CSRF_SECRET, ",".join(sessions)]
+            args = [CSRF_SECRET, ",".join(sessions), FLOOR]  # vote.lua, given a path
             return wrk(
                 base + FLOOR,
                 connections=VOTERS,
                 threads=VOTERS,
-                script=FLOOR_LUA,
+                script=VOTE_LUA,
                 args=args,
                 seconds=seconds,
             )
