@@ -621,7 +621,7 @@ def report(results: dict) -> list[str]:
         f"\nthe vote's floor, a logged-in POST through the site's middleware to a view that does "
         f"nothing else, {VOTERS} voters at once: {floor['rps']:.0f} req/s, p50 "
         f"{floor['p50']:.1f} ms, p99 {floor['p99']:.1f} ms, {floor['errors']} failed; the vote "
-        f"answers {vote['rps'] / floor['rps']:.2f} of its rate"
+        f"answers {vote['rps'] / floor['rps'] if floor['rps'] else 0:.2f} of its rate"
     )
     if "votes_async" in results:  # not a target: what the setting buys, measured in the same run
         other = results["votes_async"]

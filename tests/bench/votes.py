@@ -203,6 +203,7 @@ def machine_busy_seconds() -> float:
 
 
 def cpu(figures: dict) -> str:
+    """A pass's CPU per request (per_request's figures), as its line says it."""
     return (
         f"{figures['workers_cpu_ms']:.1f} ms in the workers, "
         f"{figures['database_cpu_ms']:.1f} ms in PostgreSQL, {figures['machine_cpu_ms']:.1f} ms "
