@@ -477,15 +477,11 @@ def votes(base: str, data: dict, database_url: str, timed=contextlib.nullcontext
 VOTE_LETTERS = {"up": "u", "down": "d"}
 
 
-def _vote_load(base: str, data: dict, csrf: str, *, seconds: int) -> dict:
-    """The votes for `seconds`, with each voter's votes afterwards ("votes", as in `data`)."""
+def _voters(base: str, *, args: list[str], bodies, seconds: int) -> dict:
+    """VOTERS logged-in voters POSTing at once for `seconds`, each from its own connection: wrk
+    running tests/bench/vote.lua with `args`, or without wrk Python threads sending `bodies`
+    (python_client's)."""
     if WRK:
-        args = [
-            csrf,
-            ",".join(data["sessions"][:VOTERS]),
-            ",".join(data["slugs"]),
-            ",".join(data["votes"][:VOTERS]),
-        ]
         return wrk(
             base + "/",
             connections=VOTERS,
@@ -494,6 +490,21 @@ def _vote_load(base: str, data: dict, csrf: str, *, seconds: int) -> dict:
             args=args,
             seconds=seconds,
         )
+    return python_client(
+        base + "/", connections=VOTERS, method="POST", bodies=bodies, seconds=seconds
+    )
+
+
+def _vote_load(base: str, data: dict, csrf: str, *, seconds: int) -> dict:
+    """The votes for `seconds`, with each voter's votes afterwards ("votes", as in `data`)."""
+    args = [
+        csrf,
+        ",".join(data["sessions"][:VOTERS]),
+        ",".join(data["slugs"]),
+        ",".join(data["votes"][:VOTERS]),
+    ]
+    if WRK:
+        return _voters(base, args=args, bodies=None, seconds=seconds)
     import random
 
     names = {letter: name for name, letter in VOTE_LETTERS.items()} | {"-": None}
@@ -509,9 +520,7 @@ def _vote_load(base: str, data: dict, csrf: str, *, seconds: int) -> dict:
         headers = voter_headers(base, data["sessions"][index % len(data["sessions"])], csrf)
         return f"/frameworks/{slug}/vote/", f"value={value}&csrfmiddlewaretoken={csrf}", headers
 
-    result = python_client(
-        base + "/", connections=VOTERS, method="POST", bodies=body, seconds=seconds
-    )
+    result = _voters(base, args=args, bodies=body, seconds=seconds)
     result["votes"] = [
         "".join(VOTE_LETTERS.get(mine.get(slug), "-") for slug in data["slugs"]) for mine in cast
     ]
@@ -534,30 +543,15 @@ def vote_floor(base: str, data: dict, timed=contextlib.nullcontext) -> dict:
     untimed, then the timed pass, `timed()` entered around it alone."""
     settle(base)
     sessions = data["sessions"][:VOTERS]
+    args = [CSRF_SECRET, ",".join(sessions), FLOOR]  # vote.lua, given a path instead of slugs
 
-    def load_for(seconds: int) -> dict:
-        if WRK:
-            args = [CSRF_SECRET, ",".join(sessions), FLOOR]  # vote.lua, given a path
-            return wrk(
-                base + FLOOR,
-                connections=VOTERS,
-                threads=VOTERS,
-                script=VOTE_LUA,
-                args=args,
-                seconds=seconds,
-            )
+    def body(index, count):
+        headers = voter_headers(base, sessions[index % len(sessions)], CSRF_SECRET)
+        return FLOOR, f"value=up&csrfmiddlewaretoken={CSRF_SECRET}", headers
 
-        def body(index, count):
-            headers = voter_headers(base, sessions[index % len(sessions)], CSRF_SECRET)
-            return FLOOR, f"value=up&csrfmiddlewaretoken={CSRF_SECRET}", headers
-
-        return python_client(
-            base + FLOOR, connections=VOTERS, method="POST", bodies=body, seconds=seconds
-        )
-
-    load_for(1)
+    _voters(base, args=args, bodies=body, seconds=1)
     with timed():
-        result = load_for(SECONDS)
+        result = _voters(base, args=args, bodies=body, seconds=SECONDS)
     result["answered"] = result["rps"] * SECONDS
     return result
 

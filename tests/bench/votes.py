@@ -124,32 +124,28 @@ def load(env: dict) -> dict:
     base = f"http://127.0.0.1:{port}"
     server = run.serve(env, port)
 
+    @contextlib.contextmanager
     def cpu_meter(used: dict):
-        """A context in which the CPU seconds of the workers, of their PostgreSQL backends and of
-        the whole machine are counted into `used`, with the machine's capacity meanwhile."""
-
-        @contextlib.contextmanager
-        def meter():
-            processes = {
-                "workers": children(server.pid),
-                "database": backends(env["DATABASE_URL"], since=started),
-            }
-            before = {name: cpu_seconds(pids) for name, pids in processes.items()}
-            busy_before, started_at = machine_busy_seconds(), time.monotonic()
-            yield
-            for name, pids in processes.items():
-                used[name] = cpu_seconds(pids) - before[name]
-            used["machine"] = machine_busy_seconds() - busy_before
-            used["capacity"] = (time.monotonic() - started_at) * os.cpu_count()
-
-        return meter
+        """The CPU seconds of the workers, of their PostgreSQL backends and of the whole machine
+        while inside, counted into `used`, with the machine's capacity meanwhile."""
+        processes = {
+            "workers": children(server.pid),
+            "database": backends(env["DATABASE_URL"], since=started),
+        }
+        before = {name: cpu_seconds(pids) for name, pids in processes.items()}
+        busy_before, started_at = machine_busy_seconds(), time.monotonic()
+        yield
+        for name, pids in processes.items():
+            used[name] = cpu_seconds(pids) - before[name]
+        used["machine"] = machine_busy_seconds() - busy_before
+        used["capacity"] = (time.monotonic() - started_at) * os.cpu_count()
 
     used, floor_used = {}, {}
     try:
         run.python_client_once(base + run.BARE)
         started = time.time()
-        result = run.votes(base, data, env["DATABASE_URL"], timed=cpu_meter(used))
-        floor = run.vote_floor(base, data, timed=cpu_meter(floor_used))
+        result = run.votes(base, data, env["DATABASE_URL"], timed=lambda: cpu_meter(used))
+        floor = run.vote_floor(base, data, timed=lambda: cpu_meter(floor_used))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

@@ -42,26 +42,22 @@ def floor(request):
 urlpatterns = [path(BARE_PATH.lstrip("/"), bare), path(FLOOR_PATH.lstrip("/"), floor)]
 
 
-class BareHandler(WSGIHandler):
-    """A WSGI handler with no middleware, resolving against this module's URLs."""
-
-    def load_middleware(self, is_async=False):
-        self._view_middleware = []
-        self._template_response_middleware = []
-        self._exception_middleware = []
-        self._middleware_chain = convert_exception_to_response(self._get_response)
-
-    def get_response(self, request):
-        request.urlconf = __name__
-        return super().get_response(request)
-
-
 class FloorHandler(WSGIHandler):
     """The site's WSGI handler, with its middleware, resolving against this module's URLs."""
 
     def get_response(self, request):
         request.urlconf = __name__
         return super().get_response(request)
+
+
+class BareHandler(FloorHandler):
+    """The same with no middleware."""
+
+    def load_middleware(self, is_async=False):
+        self._view_middleware = []
+        self._template_response_middleware = []
+        self._exception_middleware = []
+        self._middleware_chain = convert_exception_to_response(self._get_response)
 
 
 site = get_wsgi_application()
