@@ -7,8 +7,11 @@
 1. Builds the dataset once with `manage.py make_bench_data` (BENCH_FRAMEWORKS, BENCH_VOTES,
    BENCH_REVIEWS, BENCH_USERS; default 2,000 / 1,000,000 / 100,000 / 20,000) and checks every
    counter (`recount --check`).
-2. Times every page in-process with a cold page cache (median of BENCH_REPEAT), the admin's
-   changelists too, as a curator.
+2. Times the machine's own evenness: one piece of pure Python over and over in as many processes
+   as workers, nothing else running (a virtual machine whose host takes its processors away now
+   and then shows it here first, and in every pass's p99 after). Then times every page
+   in-process with a cold page cache (median of BENCH_REPEAT), the admin's changelists too, as a
+   curator.
 3. Serves tests/bench/wsgi.py with gunicorn (BENCH_WORKERS, default 2): the site plus a bare
    Django view, `HttpResponse("ok")` without middleware, the baseline of every ratio. Then drives
    each page with wrk (or, without wrk, a bounded Python client) from another process for
@@ -353,13 +356,63 @@ def python_client(
         thread.start()
     for thread in threads:
         thread.join()
+    return {"rps": len(times) / seconds, **percentiles(times), "errors": errors[0]}
+
+
+def percentiles(times: list[float]) -> dict:
+    """{p50, p99} of `times` (0 for none)."""
     ordered = sorted(times) or [0.0]
     return {
-        "rps": len(times) / seconds,
         "p50": statistics.median(ordered),
         "p99": ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))],
-        "errors": errors[0],
     }
+
+
+# The machine's evenness: one piece of pure Python, no I/O and nothing to wait for, about a
+# millisecond on the benchmark's machines (a page served warm is a few of them).
+EVEN_STEPS = 20_000
+
+
+def _steps_timed(seconds: float) -> list[float]:
+    """The milliseconds of each EVEN_STEPS piece, run over and over for `seconds`."""
+    times = []
+    deadline = time.perf_counter() + seconds
+    while (start := time.perf_counter()) < deadline:
+        total = 0
+        for step in range(EVEN_STEPS):
+            total += step * step
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def machine_evenness(seconds: float = 3.0) -> dict:
+    """The same piece of work timed over and over in WORKERS processes at once, as the workers
+    share the processors, with nothing else running: {p50, p99, slowest (ms), slow (the share
+    taking more than 3 × p50)}. On a machine that gives its processors evenly p99 stays near
+    p50. On a virtual machine whose host takes a processor away now and then (which the guest's
+    own counters do not show as stolen), some pieces take several times as long: every request
+    queued behind a worker caught so waits as long, and every pass's p99 (vote, floor, bare
+    view) carries it. The figure tells the machine's tail from the site's."""
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+        runs = pool.map(_steps_timed, [seconds] * WORKERS)
+    times = [ms for run in runs for ms in run]
+    figures = percentiles(times)
+    figures["slowest"] = max(times)
+    figures["slow"] = sum(ms > 3 * figures["p50"] for ms in times) / len(times)
+    return figures
+
+
+def evenness_line(figures: dict) -> str:
+    """machine_evenness's figures as the results say them."""
+    return (
+        f"the machine: {EVEN_STEPS:,} steps of pure Python, timed over and over on {WORKERS} "
+        f"processors at once with nothing else running: p50 {figures['p50']:.2f} ms, p99 "
+        f"{figures['p99']:.2f} ms ({figures['p99'] / figures['p50']:.1f} × p50), slowest "
+        f"{figures['slowest']:.1f} ms; {figures['slow']:.1%} took over 3 × p50 (an even machine: "
+        f"p99 near p50, none over 3 ×)"
+    )
 
 
 def python_client_once(url: str, times: int = 4, headers=None) -> None:
@@ -570,6 +623,8 @@ def report(results: dict) -> list[str]:
     scans = results["in_process"].get("full_scans", {})
     missed = []
     lines = [
+        evenness_line(results["machine"]),
+        "",
         f"bare view: {bare:.0f} req/s (runs: "
         + ", ".join(f"{run['rps']:.0f}" for run in results["bare"]["runs"])
         + "; p50 / p99 ms: "  # the machine's own tail: the bare view waits on nothing
@@ -684,8 +739,11 @@ def main() -> int:
 
         return vote_bench.main()
     data = sessions(env)
+    evenness = machine_evenness()  # before anything is served: the machine alone
+    print(evenness_line(evenness), flush=True)
     print("timing pages in-process (cold cache) …", flush=True)
     results = {
+        "machine": evenness,
         "title": f"make bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {database}, {cache}, "
         + ", ".join(f"{value:,} {name}" for name, value in SIZES.items())
         + f"; {interpreter()}",

@@ -127,17 +127,21 @@ def load(env: dict) -> dict:
     @contextlib.contextmanager
     def cpu_meter(used: dict):
         """The CPU seconds of the workers, of their PostgreSQL backends and of the whole machine
-        while inside, counted into `used`, with the machine's capacity meanwhile."""
+        while inside, and those its host took (machine_seconds), counted into `used`, with the
+        machine's capacity meanwhile."""
         processes = {
             "workers": children(server.pid),
             "database": backends(env["DATABASE_URL"], since=started),
         }
         before = {name: cpu_seconds(pids) for name, pids in processes.items()}
-        busy_before, started_at = machine_busy_seconds(), time.monotonic()
+        machine_before, started_at = machine_seconds(), time.monotonic()
         yield
         for name, pids in processes.items():
             used[name] = cpu_seconds(pids) - before[name]
-        used["machine"] = machine_busy_seconds() - busy_before
+        machine_after = machine_seconds()
+        used["machine"], used["stolen"] = (
+            now - then for then, now in zip(machine_before, machine_after, strict=True)
+        )
         used["capacity"] = (time.monotonic() - started_at) * os.cpu_count()
 
     used, floor_used = {}, {}
@@ -162,8 +166,11 @@ def load(env: dict) -> dict:
 
 def per_request(answered: float, used: dict) -> dict:
     """A pass's CPU milliseconds per request (workers, database, machine) and the processors'
-    busy share, from what its meter counted."""
-    figures = {"machine_busy": used["machine"] / used["capacity"]}
+    busy share (their work and the host's taking them), from what its meter counted."""
+    figures = {
+        "machine_busy": (used["machine"] + used["stolen"]) / used["capacity"],
+        "machine_stolen": used["stolen"] / used["capacity"],
+    }
     for name in ("workers", "database", "machine"):
         figures[f"{name}_cpu_ms"] = 1000 * used[name] / answered if answered else None
     return figures
@@ -190,12 +197,14 @@ def cpu_seconds(pids: list[int]) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def machine_busy_seconds() -> float:
-    """CPU seconds all the machine's processors have spent busy so far, every process and the
-    kernel's own work (/proc/stat: all but idle and waiting for the disk)."""
+def machine_seconds() -> tuple[float, float]:
+    """CPU seconds all the machine's processors have spent working so far (every process and the
+    kernel's own work: /proc/stat's user, nice, system, irq and softirq), and the seconds a
+    virtual machine's host ran something else while this machine had work ("steal")."""
     fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle, iowait = fields[3], fields[4]
-    return (sum(fields[:8]) - idle - iowait) / os.sysconf("SC_CLK_TCK")  # up to steal, no guests
+    idle, iowait, steal = fields[3], fields[4], fields[7]
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(fields[:7]) - idle - iowait) / tick, steal / tick
 
 
 def cpu(figures: dict) -> str:
@@ -203,7 +212,8 @@ def cpu(figures: dict) -> str:
     return (
         f"{figures['workers_cpu_ms']:.1f} ms in the workers, "
         f"{figures['database_cpu_ms']:.1f} ms in PostgreSQL, {figures['machine_cpu_ms']:.1f} ms "
-        f"in all (processors {figures['machine_busy']:.0%} busy)"
+        f"in all (processors {figures['machine_busy']:.0%} busy, "
+        f"{figures['machine_stolen']:.0%} of their time taken by the host)"
     )
 
 
@@ -228,6 +238,7 @@ def main() -> int:
         for sql in figures["queries"]:
             print(f"  {sql[:160]}")
     if "load" in what:
+        print(run.evenness_line(run.machine_evenness()), flush=True)
         figures = load(env)
         print(
             f"vote POST through gunicorn ({figures['workers']} workers), {figures['voters']} "
