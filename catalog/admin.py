@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
@@ -7,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import connections, models
 from django.db.models import F
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as TaggitTag
@@ -60,12 +62,24 @@ class IndexedSearchMixin:
     whole big table), and a search that looks up each search field in its own subquery (one
     index each: trigram on PostgreSQL) and unites the matches, instead of one OR across joined
     tables that reads every row. "=field" matches exactly (slugs, user names: their unique
-    index), "^field" from the start.
+    index), "^field" from the start. Each row's checkbox for the actions is written out, not
+    rendered through a widget's template.
     """
 
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     list_per_page = 50
+
+    def action_checkbox(self, obj):
+        """Django's checkbox, the same HTML (tests/catalog/test_admin.py compares them), without
+        rendering CheckboxInput's templates once per row: a fifth of a 50-row changelist."""
+        label = format_html(_("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
 
     def get_search_results(self, request, queryset, search_term):
         fields = self.get_search_fields(request)

@@ -217,3 +217,24 @@ def test_the_tag_filter_is_titled_by_tag(admin_client, frameworks, language, tit
     response = admin_client.get(CHANGELIST, HTTP_ACCEPT_LANGUAGE=language)
     assert title in response.text
     assert "By name" not in response.text
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_each_rows_action_checkbox_is_djangos_own(admin_client, db, language):
+    """The big tables' admins write each row's checkbox out (IndexedSearchMixin): the HTML is
+    Django's, its name escaped once, in either language; the header still selects them all."""
+    from django.contrib import admin
+    from django.utils import translation
+
+    from catalog.admin import IndexedSearchMixin
+
+    framework = FrameworkFactory(name='<b>"Tom" & Jerry\'s</b>', slug="tom")
+    model_admin = admin.site._registry[Framework]
+    assert isinstance(model_admin, IndexedSearchMixin)
+    with translation.override(language):
+        ours = model_admin.action_checkbox(framework)
+        assert ours == admin.ModelAdmin.action_checkbox(model_admin, framework)
+    assert "&lt;b&gt;&quot;Tom&quot; &amp; Jerry&#x27;s&lt;/b&gt;" in ours
+    response = admin_client.get(CHANGELIST, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.text.count('class="action-select"') == 1
+    assert 'id="action-toggle"' in response.text
