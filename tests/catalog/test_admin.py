@@ -1,7 +1,10 @@
 import re
 
 import pytest
+from django.contrib import admin
+from django.utils import translation
 
+from catalog.admin import IndexedSearchMixin
 from catalog.models import Framework
 from tests.factories import FrameworkFactory
 
@@ -223,11 +226,6 @@ def test_the_tag_filter_is_titled_by_tag(admin_client, frameworks, language, tit
 def test_each_rows_action_checkbox_is_djangos_own(admin_client, db, language):
     """The big tables' admins write each row's checkbox out (IndexedSearchMixin): the HTML is
     Django's, its name escaped once, in either language; the header still selects them all."""
-    from django.contrib import admin
-    from django.utils import translation
-
-    from catalog.admin import IndexedSearchMixin
-
     framework = FrameworkFactory(name='<b>"Tom" & Jerry\'s</b>', slug="tom")
     model_admin = admin.site._registry[Framework]
     assert isinstance(model_admin, IndexedSearchMixin)
