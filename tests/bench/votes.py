@@ -12,15 +12,18 @@ CSRF enforced, each one a change (up, then down, on random frameworks among 300)
 median wall and CPU (`time.process_time`) milliseconds per vote, its queries with the big tables
 their plans read whole (EXPLAIN), and the Python calls per vote (cProfile).
 
-`load` serves the site with gunicorn (BENCH_WORKERS sync workers) and has BENCH_VOTERS logged-in
-voters POST votes at once for BENCH_SECONDS with wrk (tests/bench/vote.lua), then checks every
-counter (`recount --check`), and has the same voters send the same POST to the vote's floor (a
-view that does nothing but check who is logged in: tests/bench/wsgi.py), what every vote pays
-before its own work. It prints the CPU per request in the workers, in their PostgreSQL
-backends and in the whole machine (every process and the kernel), and how busy the processors
-were: a pass whose processors were all busy is bounded by CPU, not by waiting. On PostgreSQL it
-also prints the write-ahead log written per vote (pg_stat_wal) and whether a checkpoint began
-during the pass. Exits non-zero when p99 misses BENCH_VOTE_P99_MS or a request failed.
+`load` first times the machine's evenness (run.machine_evenness: a virtual machine's pauses show
+there and in every p99 after), then serves the site with gunicorn (BENCH_WORKERS sync workers) and
+has BENCH_VOTERS logged-in voters POST votes at once for BENCH_SECONDS with wrk
+(tests/bench/vote.lua), then checks every counter (`recount --check`), and has the same voters send
+the same POST to the vote's floor (a view that does nothing but check who is logged in:
+tests/bench/wsgi.py), what every vote pays before its own work. It prints the CPU per request in
+the workers, in their PostgreSQL backends and in the whole machine (every process and the kernel),
+how busy the processors were (a pass whose processors were all busy is bounded by CPU, not by
+waiting) and how much of their time the host took (steal, which a host need not report). On
+PostgreSQL it also prints the write-ahead log written per vote (pg_stat_wal) and whether a
+checkpoint began during the pass. Exits non-zero when p99 misses BENCH_VOTE_P99_MS or a request
+failed.
 """
 
 import contextlib
