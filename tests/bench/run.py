@@ -47,6 +47,7 @@ from urllib.parse import urlsplit
 BASE_DIR = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(BASE_DIR))  # run as a script by `make bench`
 
+from tests.bench.baselines import BARE, FLOOR  # noqa: E402
 from tests.deploy.harness import gunicorn  # noqa: E402
 
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", BASE_DIR / ".bench"))
@@ -68,8 +69,6 @@ TARGETS = {
     "admin_ms": float(os.environ.get("BENCH_ADMIN_MS", "150")),
     "vote_p99_ms": float(os.environ.get("BENCH_VOTE_P99_MS", "50")),
 }
-BARE = "/__bench__/bare"
-FLOOR = "/__bench__/post"  # the vote's floor (tests/bench/wsgi.py)
 # Production settings redirect plain HTTP to HTTPS: every request comes as from the TLS proxy the
 # README deploys behind, so pages answer 200 (not a redirect, which wrk would count as success).
 FORWARDED = "X-Forwarded-Proto: https"

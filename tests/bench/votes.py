@@ -205,13 +205,15 @@ def machine_seconds() -> tuple[float, float]:
     kernel's own work: /proc/stat's user, nice, system, irq and softirq), and the seconds a
     virtual machine's host ran something else while this machine had work ("steal")."""
     fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle, iowait, steal = fields[3], fields[4], fields[7]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
     tick = os.sysconf("SC_CLK_TCK")
-    return (sum(fields[:7]) - idle - iowait) / tick, steal / tick
+    return (user + nice + system + irq + softirq) / tick, steal / tick
 
 
 def cpu(figures: dict) -> str:
     """A pass's CPU per request (per_request's figures), as its line says it."""
+    if figures["workers_cpu_ms"] is None:
+        return "none (no request answered)"
     return (
         f"{figures['workers_cpu_ms']:.1f} ms in the workers, "
         f"{figures['database_cpu_ms']:.1f} ms in PostgreSQL, {figures['machine_cpu_ms']:.1f} ms "

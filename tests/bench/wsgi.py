@@ -3,10 +3,10 @@
 Only `make bench` serves this module (gunicorn tests.bench.wsgi); production serves config.wsgi,
 which has neither path.
 
-- BARE_PATH, every page's baseline: Django at its barest. The same Django and the same gunicorn
+- BARE, every page's baseline: Django at its barest. The same Django and the same gunicorn
   worker, a WSGIRequest, URL resolution and a view returning `HttpResponse("ok")`, but no
   middleware, so every page's figure is a share of what the framework itself allows.
-- FLOOR_PATH, the vote's: a logged-in htmx POST through the site's whole middleware (its session
+- FLOOR, the vote's: a logged-in htmx POST through the site's whole middleware (its session
   and user read, its CSRF token checked) to a view that does nothing else and answers as many
   bytes as a vote does. What every vote pays before its own work: the vote's figures beside it
   tell the vote's own share from the framework's and the machine's.
@@ -21,10 +21,10 @@ from django.http import HttpResponse, HttpResponseForbidden
 from django.urls import path
 from django.views.decorators.http import require_POST
 
+from tests.bench.baselines import BARE, FLOOR
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-BARE_PATH = "/__bench__/bare"
-FLOOR_PATH = "/__bench__/post"
 VOTE_ANSWER_BYTES = 1742  # a vote's htmx answer: its widget, out of band
 
 
@@ -39,7 +39,7 @@ def floor(request):
     return HttpResponse(b"x" * VOTE_ANSWER_BYTES)
 
 
-urlpatterns = [path(BARE_PATH.lstrip("/"), bare), path(FLOOR_PATH.lstrip("/"), floor)]
+urlpatterns = [path(BARE.lstrip("/"), bare), path(FLOOR.lstrip("/"), floor)]
 
 
 class FloorHandler(WSGIHandler):
@@ -61,7 +61,7 @@ class BareHandler(FloorHandler):
 
 
 site = get_wsgi_application()
-handlers = {BARE_PATH: BareHandler(), FLOOR_PATH: FloorHandler()}
+handlers = {BARE: BareHandler(), FLOOR: FloorHandler()}
 
 
 def application(environ, start_response):

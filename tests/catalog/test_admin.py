@@ -227,7 +227,7 @@ def test_each_rows_action_checkbox_is_djangos_own(admin_client, db, language):
     """The big tables' admins write each row's checkbox out (IndexedSearchMixin): the HTML is
     Django's, its name escaped once, in either language; the header still selects them all."""
     framework = FrameworkFactory(name='<b>"Tom" & Jerry\'s</b>', slug="tom")
-    model_admin = admin.site._registry[Framework]
+    model_admin = admin.site.get_model_admin(Framework)
     assert isinstance(model_admin, IndexedSearchMixin)
     with translation.override(language):
         ours = model_admin.action_checkbox(framework)
