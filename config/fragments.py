@@ -15,8 +15,8 @@ VISITOR_SLOTS hooks: the reviews app adds the votes), their account menu and mes
 marks and their token in place of the placeholder. Nothing of any visitor is ever stored.
 
 Fragments live in the shared cache and, like cached pages, in each process's memory beside it
-(pickled there too, each request unpickling its own copy), used only under the page version they
-were rendered for.
+(as they are: nothing in a rendered fragment changes, and every request joins its own page from
+it), used only under the page version they were rendered for.
 
 A fragment whose only parts that follow votes are its slots (a ranking in an order no vote
 changes) is kept longer, under the content version (config.pagecache), and marked `lasting`: every
@@ -39,7 +39,7 @@ from django.utils.translation import get_language
 from config.pagecache import (
     CONTENT_VERSION_KEY,
     VERSION_KEY,
-    LocalCopies,
+    LocalPages,
     current_version,
     page_key,
 )
@@ -48,67 +48,98 @@ from config.rendering import Remembered
 # Hooks giving a visitor's own versions of a fragment's slots: (request, fragment) -> {key: HTML}.
 VISITOR_SLOTS = []
 ACCOUNT, MESSAGES = "account-menu", "messages"
-LOCAL_FRAGMENTS = LocalCopies(limit=16 * 1024 * 1024)  # pickled: see LocalCopies
+# In the shared cache's keys: a process running an earlier release, beside this one while it is
+# deployed, never reads a Fragment pickled by this one (nor this one that release's).
+FORMAT = 2
+LOCAL_FRAGMENTS = LocalPages(limit=16 * 1024 * 1024)  # Fragments, read as they are
 
 
 class Fragment:
-    """A page rendered for no visitor in particular."""
+    """A page rendered for no visitor in particular.
+
+    Once rendered it is the page's UTF-8 bytes cut at its slots (`pieces`, one more than the
+    slots) and the slots in the page's order (`slots`: key, the shared HTML as bytes, the data
+    for re-rendering it), all immutable: each process keeps the fragment itself and every request
+    reads it as it is (the collector stops walking its tuples of bytes after one pass), and the
+    page a visitor gets is joined as bytes, the response's own type, with no encoding of 60 KB
+    per request.
+    """
+
+    __slots__ = ("_recorded", "_token", "lasting", "pieces", "placeholder", "slots")
 
     def __init__(self):
-        token = secrets.token_urlsafe(16)
-        self.placeholder = f"csrf-{token}"
-        self.marks = {ACCOUNT: f"<!--{token}-{ACCOUNT}-->", MESSAGES: f"<!--{token}-{MESSAGES}-->"}
-        self.html = ""
-        self.slots: dict = {}  # key -> (start, end, data), after rendering, in the page's order
+        self._token = secrets.token_urlsafe(16)
+        self.placeholder = f"csrf-{self._token}"
+        self.pieces: tuple[bytes, ...] = (b"",)
+        self.slots: tuple[tuple, ...] = ()  # (key, HTML as bytes, data), in the page's order
         self.lasting = False  # kept across votes: its slots show counts from before them
         self._recorded: dict = {}  # key -> (HTML, data), while rendering
 
+    def _mark(self, name: str) -> str:
+        return f"<!--{self._token}-{name}-->"
+
     @property
     def account_menu(self) -> SafeString:
-        return mark_safe(self.marks[ACCOUNT])
+        return mark_safe(self._mark(ACCOUNT))
 
     @property
     def messages(self) -> SafeString:
-        return mark_safe(self.marks[MESSAGES])
+        return mark_safe(self._mark(MESSAGES))
 
-    def slot(self, key, html: str, data) -> str:
-        """Record a part of the HTML that a visitor may see otherwise (while rendering)."""
-        self._recorded[key] = (html, data)
+    def slot(self, key, html: str, data: tuple) -> str:
+        """Record a part of the HTML that a visitor may see otherwise (while rendering), with the
+        data for rendering it again: plain values in a tuple, kept as a plain tuple (a named
+        tuple, say, comes back unnamed from `shown()`)."""
+        self._recorded[key] = (html, tuple(data))
         return html
 
     def render(self, template_name: str, context: dict, request) -> "Fragment":
         """Render the shared page: `csrf_token` is the placeholder, `fragment` this fragment
         (base.html then writes the marks instead of the account menu and the messages)."""
         context = {**context, "csrf_token": self.placeholder, "fragment": self}
-        self.html = get_template(template_name).render(context, request)
-        slots, start = {}, 0
-        for key, (html, data) in self._recorded.items():  # in the order rendered
-            start = self.html.index(html, start)
-            slots[key] = (start, start + len(html), data)
-            start += len(html)
-        for key, mark in self.marks.items():
-            start = self.html.index(mark)
-            slots[key] = (start, start + len(mark), None)
-        self.slots = dict(sorted(slots.items(), key=lambda item: item[1][0]))
+        html = get_template(template_name).render(context, request)
+        found, start = [], 0
+        for key, (part, data) in self._recorded.items():  # in the order rendered
+            start = html.index(part, start)
+            found.append((start, start + len(part), key, data))
+            start += len(part)
+        for key in (ACCOUNT, MESSAGES):
+            mark = self._mark(key)
+            start = html.index(mark)
+            found.append((start, start + len(mark), key, None))
+        found.sort(key=lambda slot: slot[0])
+        pieces, slots, end = [], [], 0
+        for start, stop, key, data in found:
+            pieces.append(html[end:start].encode())
+            slots.append((key, html[start:stop].encode(), data))
+            end = stop
+        pieces.append(html[end:].encode())
+        self.pieces, self.slots = tuple(pieces), tuple(slots)
         self._recorded = {}
         return self
 
-    def for_visitor(self, request, own: dict) -> SafeString:
-        """The page with `own` ({slot key: this visitor's HTML}) in its slots, the visitor's
-        account menu and messages in the marks and their CSRF token in the forms (asked for only
-        when the page has a form, so that a page without one sets no cookie)."""
+    def shown(self) -> dict:
+        """{framework id: its widget's data, a tuple} for the vote widgets in the slots."""
+        return {key: data for key, _html, data in self.slots if type(key) is int}
+
+    def for_visitor(self, request, own: dict) -> bytes:
+        """The page with `own` ({slot key: this visitor's HTML, as bytes}) in its slots, the
+        visitor's account menu and messages in the marks and their CSRF token in the forms
+        (asked for only when the page has a form, so that a page without one sets no cookie)."""
         token = _LazyToken(request)
-        own = {**own, ACCOUNT: _account_menu(request, token), MESSAGES: _messages(request)}
-        parts, end = [], 0
-        for key, (start, stop, _data) in self.slots.items():
-            if key in own:
-                parts += [self.html[end:start], own[key]]
-                end = stop
-        parts.append(self.html[end:])
-        html = "".join(parts)
-        if self.placeholder in html:
-            html = html.replace(self.placeholder, str(token))
-        return mark_safe(html)
+        own = {
+            **own,
+            ACCOUNT: _account_menu(request, token).encode(),
+            MESSAGES: _messages(request).encode(),
+        }
+        parts = [self.pieces[0]]
+        for (key, html, _data), piece in zip(self.slots, self.pieces[1:], strict=True):
+            parts += [own.get(key, html), piece]
+        page = b"".join(parts)
+        placeholder = self.placeholder.encode()
+        if placeholder in page:
+            page = page.replace(placeholder, str(token).encode())
+        return page
 
 
 # A logged-in visitor's account menu, by what it shows (language, name, curator or not), with a
@@ -168,9 +199,9 @@ def shared(request, name: str, make, *, lasting: bool = False) -> Fragment:
         return make()
     who = "logged-in" if request.user.is_authenticated else "anonymous"
     kind = "lasting" if lasting else "page"
-    key = page_key(request, f"fragment:{name}:{who}:{kind}")
+    key = page_key(request, f"fragment-{FORMAT}:{name}:{who}:{kind}")
     version = current_version(CONTENT_VERSION_KEY if lasting else VERSION_KEY)
-    fragment = LOCAL_FRAGMENTS.fresh(key, version)
+    fragment = LOCAL_FRAGMENTS.get(key, version)
     if fragment is not None:
         return fragment
     cached = cache.get(key)
@@ -180,7 +211,8 @@ def shared(request, name: str, make, *, lasting: bool = False) -> Fragment:
         fragment = make()
         fragment.lasting = lasting
         cache.set(key, (version, fragment), settings.PAGE_CACHE_SECONDS)
-    LOCAL_FRAGMENTS.keep(key, version, fragment, settings.PAGE_CACHE_SECONDS)
+    size = sum(map(len, fragment.pieces)) + sum(len(html) for _key, html, _data in fragment.slots)
+    LOCAL_FRAGMENTS.put(key, version, fragment, size, settings.PAGE_CACHE_SECONDS)
     return fragment
 
 

@@ -188,7 +188,7 @@ def own_votes(request, fragment) -> dict:
     """The vote widgets of a shared fragment (config.fragments) as this visitor sees them:
     those of the frameworks they voted on (their votes in one query, when logged in) and, in a
     lasting fragment, every one with its counts as they are now (one query). Kept in this process
-    under the page version: {framework id: HTML}."""
+    under the page version: {framework id: HTML, as bytes}."""
     user = request.user
     if not (fragment.lasting or user.is_authenticated):
         return {}
@@ -204,7 +204,7 @@ def own_votes(request, fragment) -> dict:
 
 
 def _own_widgets(request, fragment) -> dict:
-    shown = {pk: data for pk, (_start, _stop, data) in fragment.slots.items() if type(pk) is int}
+    shown = {pk: Shown._make(data) for pk, data in fragment.shown().items()}
     if fragment.lasting:
         for pk, up, down in selectors.vote_counts(list(shown)):
             shown[pk] = shown[pk]._replace(upvotes=up, downvotes=down)
@@ -215,7 +215,7 @@ def _own_widgets(request, fragment) -> dict:
     if not redone:
         return {}
     widgets = VoteWidgets(request, back=request.get_full_path(), csrf_token=fragment.placeholder)
-    return {pk: widgets.render(shown[pk], votes) for pk in redone}
+    return {pk: widgets.render(shown[pk], votes).encode() for pk in redone}
 
 
 class HelpfulButtons:
