@@ -31,11 +31,11 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from config import csrf
 from config.pagecache import (
     CONTENT_VERSION_KEY,
     VERSION_KEY,
@@ -184,7 +184,7 @@ class _LazyToken:
 
     def __str__(self):
         if self.token is None:
-            self.token = get_token(self.request)
+            self.token = csrf.token(self.request)
         return self.token
 
 

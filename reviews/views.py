@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from catalog.models import Framework
-from config import limits
+from config import csrf, limits
 from config.derived import kept
 from config.http import safe_next
 from config.pagecache import cache_anonymous
@@ -86,7 +85,7 @@ def vote(request, slug):
         raise Http404 from None
     if request.htmx:  # the widget, out of band: every copy on the page updates
         my_votes = selectors.user_vote_cast(request.user, framework, value)
-        widgets = VoteWidgets(request, back=back, csrf_token=get_token(request))
+        widgets = VoteWidgets(request, back=back, csrf_token=csrf.token(request))
         return HttpResponse(widgets.render(framework, my_votes, oob=True))
     messages.success(request, _("Your vote on %(name)s is saved.") % {"name": framework.name})
     return see_other(back)
