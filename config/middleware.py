@@ -3,9 +3,9 @@ view runs (NUL), the Permissions-Policy header, and the client's address behind 
 
 import functools
 import logging
+import os
 import re
 import time
-import uuid
 
 import csp.middleware
 from csp.constants import HEADER, HEADER_REPORT_ONLY
@@ -32,8 +32,9 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
-        request.id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        # From META: request.headers would build a mapping of every header for one of them.
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request.id = incoming if REQUEST_ID.match(incoming) else os.urandom(16).hex()
         # Kept until the response is sent, so Django's own lines about it carry the id too.
         request_id_var.set(request.id)
         started = time.perf_counter()
