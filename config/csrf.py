@@ -1,4 +1,4 @@
-"""The visitor's CSRF token for a form, as Django's `get_token` gives it, for a tenth of its CPU.
+"""The visitor's CSRF token for a form, as Django's `get_token` gives it, for a fifth of its CPU.
 
 Every logged-in page and every vote's answer writes the token into its forms. Django masks the
 secret with 32 characters drawn one at a time from the system's random source (32 system calls)

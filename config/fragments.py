@@ -45,7 +45,8 @@ from config.pagecache import (
 )
 from config.rendering import Remembered
 
-# Hooks giving a visitor's own versions of a fragment's slots: (request, fragment) -> {key: HTML}.
+# Hooks giving a visitor's own versions of a fragment's slots:
+# (request, fragment) -> {key: HTML as UTF-8 bytes}.
 VISITOR_SLOTS = []
 ACCOUNT, MESSAGES = "account-menu", "messages"
 # In the shared cache's keys: a process running an earlier release, beside this one while it is
@@ -60,9 +61,9 @@ class Fragment:
     Once rendered it is the page's UTF-8 bytes cut at its slots (`pieces`, one more than the
     slots) and the slots in the page's order (`slots`: key, the shared HTML as bytes, the data
     for re-rendering it), all immutable: each process keeps the fragment itself and every request
-    reads it as it is (the collector stops walking its tuples of bytes after one pass), and the
-    page a visitor gets is joined as bytes, the response's own type, with no encoding of 60 KB
-    per request.
+    reads it as it is (the garbage collector stops walking its tuples once it has looked them
+    over), and the page a visitor gets is joined as bytes, the response's own type, with no
+    encoding of 60 KB per request.
     """
 
     __slots__ = ("_recorded", "_token", "lasting", "pieces", "placeholder", "slots")
