@@ -119,6 +119,10 @@ class Fragment:
         self._recorded = {}
         return self
 
+    def size(self) -> int:
+        """The bytes its pages are joined from (what the process's memory budget counts)."""
+        return sum(map(len, self.pieces)) + sum(len(html) for _key, html, _data in self.slots)
+
     def shown(self) -> dict:
         """{framework id: its widget's data, a tuple} for the vote widgets in the slots."""
         return {key: data for key, _html, data in self.slots if type(key) is int}
@@ -212,8 +216,7 @@ def shared(request, name: str, make, *, lasting: bool = False) -> Fragment:
         fragment = make()
         fragment.lasting = lasting
         cache.set(key, (version, fragment), settings.PAGE_CACHE_SECONDS)
-    size = sum(map(len, fragment.pieces)) + sum(len(html) for _key, html, _data in fragment.slots)
-    LOCAL_FRAGMENTS.put(key, version, fragment, size, settings.PAGE_CACHE_SECONDS)
+    LOCAL_FRAGMENTS.put(key, version, fragment, fragment.size(), settings.PAGE_CACHE_SECONDS)
     return fragment
 
 

@@ -158,10 +158,13 @@ class LocalPages:
 
 
 class LocalCopies(LocalPages):
-    """LocalPages of pickled copies: each `fresh()` unpickles objects of the caller's own, as the
-    shared cache gives, and the bytes kept are nothing the garbage collector walks (kept as
-    objects, a few hundred fragments made a worker's every full collection tens of milliseconds
-    longer, a pause that every request waiting meanwhile sat out)."""
+    """LocalPages of pickled copies, for values a caller may change (rows, lists, filter sets:
+    config/derived.py, the API's answers): each `fresh()` unpickles objects of the caller's own,
+    as the shared cache gives, and the bytes kept are nothing the garbage collector walks (kept
+    as objects, a few hundred fragments and filter sets, as they were then, made a worker's
+    every full collection tens of milliseconds longer, a pause that every request waiting sat
+    out). A value nothing changes, made of bytes and tuples, can be kept in LocalPages as it is
+    (config/fragments.py)."""
 
     MISSING = object()
 
